@@ -73,7 +73,7 @@ class DashboardPromqlTest {
         Path promtool = Promtool.requireOrSkip();
         List<DashboardQueries.PanelQuery> queries = DashboardQueries.substituted(dashboard);
         Path rules = Files.writeString(tmp.resolve("dashboard-rules.yml"), ruleFile(queries));
-        Promtool.Result result = Promtool.run(promtool, "check", "rules", rules.toString());
+        Processes.Result result = Promtool.run(promtool, "check", "rules", rules.toString());
         assertThat(result.exitCode()).as("promtool check rules exit code; output:%n%s", result.output()).isZero();
         assertThat(result.output()).as("promtool output").contains("SUCCESS: " + queries.size() + " rules found");
     }
@@ -84,7 +84,7 @@ class DashboardPromqlTest {
         List<DashboardQueries.PanelQuery> broken = List.of(new DashboardQueries.PanelQuery(99, "broken", "A",
                 "sum(rate(istio_requests_total{reporter=\"source\"}[1m])"));
         Path rules = Files.writeString(tmp.resolve("broken-rules.yml"), ruleFile(broken));
-        Promtool.Result result = Promtool.run(promtool, "check", "rules", rules.toString());
+        Processes.Result result = Promtool.run(promtool, "check", "rules", rules.toString());
         assertThat(result.exitCode()).as("promtool exit code for an unbalanced parenthesis; output:%n%s", result.output())
                 .isNotZero();
     }
