@@ -224,7 +224,7 @@ final class ExperimentValidator {
             add(path.field("confidence"), Values.number(x.confidence()) + " is not allowed; allowed: a number between 0 and 1 "
                     + "exclusive, such as 0.95");
         }
-        if (x.target() != null && targets.stream().allMatch(t -> t != null && t.isHost())
+        if (x.target() != null && !targets.isEmpty() && targets.stream().allMatch(t -> t != null && t.isHost())
                 && targets.stream().noneMatch(t -> x.target().equals(t.host()))) {
             add(path.field("target"), quote(x.target()) + " is not a target; allowed: "
                     + String.join(", ", targets.stream().map(Target::host).toList()));

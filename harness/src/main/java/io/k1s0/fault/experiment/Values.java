@@ -48,16 +48,17 @@ final class Values {
     }
 
     static String format(Duration d) {
-        if (d.toMillis() % 3_600_000 == 0 && !d.isZero()) {
+        long nanos = d.toNanos();
+        if (nanos != 0 && nanos % 3_600_000_000_000L == 0) {
             return d.toHours() + "h";
         }
-        if (d.toMillis() % 60_000 == 0 && !d.isZero()) {
+        if (nanos != 0 && nanos % 60_000_000_000L == 0) {
             return d.toMinutes() + "m";
         }
-        if (d.toMillis() % 1000 == 0 && d.toNanosPart() % 1_000_000 == 0) {
+        if (nanos % 1_000_000_000L == 0) {
             return d.toSeconds() + "s";
         }
-        return BigDecimal.valueOf(d.toNanos(), 6).stripTrailingZeros().toPlainString() + "ms";
+        return BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString() + "ms";
     }
 
     /** How a value the YAML gave looks, for "got ..." in messages. */
