@@ -74,7 +74,7 @@ public final class ExperimentLoader {
             }
             if (!tree.isObject()) {
                 throw failure(source, lines, List.of(new Problem(FieldPath.ROOT,
-                        "wrong type: got " + tree.getNodeType().name().toLowerCase() + "; allowed: a mapping")));
+                        "wrong type: got " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + "; allowed: a mapping")));
             }
             checkHeader(tree, source, lines);
             experiment = mapper.treeToValue(tree, Experiment.class);
