@@ -104,7 +104,8 @@ public final class ExperimentLoader {
     }
 
     private static Problem problem(JsonProcessingException e) {
-        FieldPath path = e instanceof JsonMappingException m ? path(m) : FieldPath.ROOT;
+        FieldPath path = e instanceof JsonMappingException m ? path(m)
+                : e.getProcessor() instanceof JsonParser p ? path(p.getParsingContext()) : FieldPath.ROOT;
         InvalidValueException invalid = invalidValue(e);
         if (invalid != null) {
             return new Problem(path, invalid.getMessage());
@@ -154,6 +155,22 @@ public final class ExperimentLoader {
         FieldPath p = FieldPath.ROOT;
         for (JsonMappingException.Reference r : e.getPath()) {
             p = r.getFieldName() != null ? p.field(r.getFieldName()) : r.getIndex() >= 0 ? p.index(r.getIndex()) : p;
+        }
+        return p;
+    }
+
+    private static FieldPath path(com.fasterxml.jackson.core.JsonStreamContext context) {
+        java.util.Deque<com.fasterxml.jackson.core.JsonStreamContext> chain = new java.util.ArrayDeque<>();
+        for (var c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        FieldPath p = FieldPath.ROOT;
+        for (var c : chain) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                p = p.field(c.getCurrentName());
+            } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+                p = p.index(c.getCurrentIndex());
+            }
         }
         return p;
     }

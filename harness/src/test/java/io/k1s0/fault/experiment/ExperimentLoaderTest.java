@@ -153,9 +153,9 @@ class ExperimentLoaderTest {
                         "bad.yaml:48: spec.expectations[3].value: \"5%\" does not fit metric p99; allowed: a number with "
                                 + "unit ms, s, m or h such as 500ms, 30s, 5m, 1h"),
                 Arguments.of("duplicated key", weeklyWith("rate: 20", "rate: 20\n    rate: 30"),
-                        "bad.yaml:28: (document): duplicated field 'rate'; allowed: each field once"),
+                        "bad.yaml:28: spec.traffic.rate: duplicated field 'rate'; allowed: each field once"),
                 Arguments.of("broken YAML", weeklyWith("  faults:\n", "  faults: [\n"),
-                        "bad.yaml:14: (document): not valid YAML"));
+                        "bad.yaml:14: spec.faults[0]: not valid YAML (while parsing a flow sequence)"));
     }
 
     @ParameterizedTest(name = "{0}")
