@@ -180,6 +180,27 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void headerScopingAndSourceLabelsReachTheIstioFault() {
+        String yaml = weeklyWith("      httpStatus: 503\n", "      httpStatus: 503\n    headerMatch: {name: x-fault, regex: \"^on$\"}\n"
+                + "    sourceLabels: {app: fault-runner}\n");
+
+        var fault = loader.parse(yaml, "scoped.yaml").faultSpec("order-server", "k1s0-service");
+
+        assertThat(fault.headerMatch()).contains(new io.k1s0.fault.istio.FaultSpec.HeaderMatch("x-fault",
+                io.k1s0.fault.istio.FaultSpec.MatchKind.REGEX, "^on$"));
+        assertThat(fault.sourceLabels()).containsEntry("app", "fault-runner");
+    }
+
+    @Test
+    void aHeaderMatchWithTwoKindsIsRejected() {
+        String yaml = weeklyWith("      httpStatus: 503\n", "      httpStatus: 503\n    headerMatch: {name: x-fault, exact: a, prefix: b}\n");
+
+        assertThatThrownBy(() -> loader.parse(yaml, "two-kinds.yaml"))
+                .hasMessage("two-kinds.yaml:19: spec.faults.headerMatch: 2 of exact, prefix, regex given; "
+                        + "allowed: exactly one of them");
+    }
+
+    @Test
     void aMissingFileIsReportedWithItsPath() {
         assertThatThrownBy(() -> loader.load(Path.of("does-not-exist.yaml")))
                 .isInstanceOf(ExperimentException.class)

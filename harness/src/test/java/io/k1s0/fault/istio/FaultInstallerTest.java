@@ -167,8 +167,6 @@ class FaultInstallerTest {
         FaultInstaller installer = installer("r5");
         InstalledFault installed = installer.install(weeklyFault(), Duration.ofMinutes(40));
         VirtualService current = api.get("k1s0-service", "order-server");
-        VirtualServiceStore.setSpecTree(current, ((com.fasterxml.jackson.databind.node.ObjectNode)
-                VirtualServiceStore.specTree(current)).deepCopy());
         var spec = (com.fasterxml.jackson.databind.node.ObjectNode) VirtualServiceStore.specTree(current);
         ((com.fasterxml.jackson.databind.node.ObjectNode) spec.path("http").get(3)).put("timeout", "7s");
         VirtualServiceStore.setSpecTree(current, spec);
