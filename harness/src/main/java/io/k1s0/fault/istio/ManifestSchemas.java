@@ -84,7 +84,7 @@ final class ManifestSchemas {
                     JsonNode openApi = version.path("schema").path("openAPIV3Schema");
                     if (!openApi.isMissingNode()) {
                         schemas.put(group + "/" + version.path("name").asText() + "/" + kind,
-                                FACTORY.getSchema(toJsonSchema(openApi)));
+                                FACTORY.getSchema(rootSchema(openApi)));
                     }
                 }
             }
@@ -94,6 +94,22 @@ final class ManifestSchemas {
         } catch (IOException | RuntimeException e) {
             errors.add(file + ": cannot read CRD file given by " + setting + ": " + e.getMessage());
         }
+    }
+
+    /** The CRD schema of a whole resource: apiVersion, kind and metadata are implied by Kubernetes. */
+    static JsonNode rootSchema(JsonNode openApi) {
+        ObjectNode root = (ObjectNode) toJsonSchema(openApi);
+        ObjectNode properties = root.has("properties") ? (ObjectNode) root.get("properties") : root.putObject("properties");
+        if (!properties.has("apiVersion")) {
+            properties.putObject("apiVersion").put("type", "string");
+        }
+        if (!properties.has("kind")) {
+            properties.putObject("kind").put("type", "string");
+        }
+        if (!properties.has("metadata")) {
+            properties.putObject("metadata").put("type", "object");
+        }
+        return root;
     }
 
     /** OpenAPI v3 (Kubernetes structural schema) to JSON Schema draft 4. */

@@ -116,11 +116,16 @@ final class ManifestYaml {
         return SCALARS.readTree(parser);
     }
 
+    /** SnakeYAML's message without its source excerpts: "while parsing X; expected Y, but found Z". */
     private static String firstLine(String message) {
         if (message == null) {
             return "unreadable YAML";
         }
-        int cut = message.indexOf('\n');
-        return (cut < 0 ? message : message.substring(0, cut)).trim();
+        String summary = message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .filter(line -> !line.startsWith("in '") && !line.startsWith(" at [Source"))
+                .map(String::trim)
+                .collect(java.util.stream.Collectors.joining("; "));
+        return summary.isEmpty() ? message.lines().findFirst().orElse("unreadable YAML").trim() : summary;
     }
 }

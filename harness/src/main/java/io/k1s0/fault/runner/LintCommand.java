@@ -68,8 +68,8 @@ final class LintCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         result.inputErrors().forEach(e -> err.println("error: " + e));
         result.findings().forEach(f -> out.println(f.toLine()));
-        result.notes().forEach(n -> out.println("note: " + n));
         if (result.inputErrors().isEmpty()) {
+            result.notes().forEach(n -> out.println("note: " + n));
             out.printf("%d files: %d errors, %d warnings, %d info%n", result.files().size(),
                     count(result, ManifestLint.Severity.ERROR), count(result, ManifestLint.Severity.WARNING),
                     count(result, ManifestLint.Severity.INFO));
