@@ -32,6 +32,9 @@ final class ManifestSchemas {
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
 
+    /** Converted schemas per CRD file: the Istio file is large and a test run lints many small sets. */
+    private static final Map<Path, Map<String, JsonSchema>> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, JsonSchema> schemas = new HashMap<>();
     private final List<String> errors = new ArrayList<>();
     private final List<String> notes;
@@ -71,8 +74,13 @@ final class ManifestSchemas {
                     + " kinds skipped: " + setting + " not set");
             return;
         }
+        Map<String, JsonSchema> cached = CACHE.get(file.toAbsolutePath().normalize());
+        if (cached != null) {
+            schemas.putAll(cached);
+            return;
+        }
         try (java.io.Reader reader = Files.newBufferedReader(file)) {
-            int before = schemas.size();
+            Map<String, JsonSchema> fromFile = new HashMap<>();
             for (Iterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(reader); it.hasNext();) {
                 JsonNode crd = it.next();
                 if (!"CustomResourceDefinition".equals(crd.path("kind").asText())) {
@@ -83,13 +91,16 @@ final class ManifestSchemas {
                 for (JsonNode version : crd.path("spec").path("versions")) {
                     JsonNode openApi = version.path("schema").path("openAPIV3Schema");
                     if (!openApi.isMissingNode()) {
-                        schemas.put(group + "/" + version.path("name").asText() + "/" + kind,
+                        fromFile.put(group + "/" + version.path("name").asText() + "/" + kind,
                                 FACTORY.getSchema(rootSchema(openApi)));
                     }
                 }
             }
-            if (schemas.size() == before) {
+            if (fromFile.isEmpty()) {
                 errors.add(file + ": no CustomResourceDefinition with an openAPIV3Schema found (" + setting + ")");
+            } else {
+                CACHE.put(file.toAbsolutePath().normalize(), Map.copyOf(fromFile));
+                schemas.putAll(fromFile);
             }
         } catch (IOException | RuntimeException e) {
             errors.add(file + ": cannot read CRD file given by " + setting + ": " + e.getMessage());
