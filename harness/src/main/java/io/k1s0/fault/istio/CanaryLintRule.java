@@ -32,7 +32,7 @@ final class CanaryLintRule implements LintRule {
             if (actual.isEmpty()) {
                 continue;
             }
-            List<Integer> expected = expected(manifest);
+            List<Integer> expected = expected(manifest, context);
             if (!actual.equals(expected)) {
                 out.accept(finding("FH011", Severity.WARNING, manifest, "spec.analysis",
                         "Flagger will shift canary traffic " + arrows(actual) + " then promote, but the documented "
@@ -52,7 +52,12 @@ final class CanaryLintRule implements LintRule {
     static List<Integer> weights(Map<?, ?> analysis) {
         List<Integer> weights = new ArrayList<>();
         if (analysis.get("stepWeights") instanceof List<?> steps && !steps.isEmpty()) {
-            steps.forEach(step -> weights.add(Math.min(100, ((Number) step).intValue())));
+            for (Object step : steps) {
+                if (!(step instanceof Number number)) {
+                    return List.of(); // not numbers: the CRD schema check reports it
+                }
+                weights.add(Math.min(100, number.intValue()));
+            }
             return weights;
         }
         if (!(analysis.get("stepWeight") instanceof Number step) || step.intValue() <= 0) {
@@ -67,12 +72,19 @@ final class CanaryLintRule implements LintRule {
         return weights;
     }
 
-    private static List<Integer> expected(LoadedManifest manifest) {
+    private static List<Integer> expected(LoadedManifest manifest, LintContext context) {
         String annotated = manifest.annotation(LintContext.STAGES_ANNOTATION);
         if (annotated == null || annotated.isBlank()) {
             return DOCUMENTED_STAGES;
         }
-        return Arrays.stream(annotated.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        try {
+            return Arrays.stream(annotated.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            context.note(manifest.file() + ": " + manifest.identity() + ": annotation " + LintContext.STAGES_ANNOTATION
+                    + " is '" + annotated + "', not a comma-separated list of whole numbers; using the documented "
+                    + "stages " + DOCUMENTED_STAGES);
+            return DOCUMENTED_STAGES;
+        }
     }
 
     private static String arrows(List<Integer> weights) {

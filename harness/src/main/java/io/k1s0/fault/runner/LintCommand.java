@@ -18,8 +18,30 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fault-runner lint PATH...}: strict load, CRD schema check and FH rules for manifests. */
 @Command(name = "lint", mixinStandardHelpOptions = true,
-        description = {"Lints Istio / Flagger manifests: strict loading, CRD schema validation when ISTIO_CRDS /",
-            "FLAGGER_CRDS (or -Distio.crds / -Dflagger.crds) name the CRD files, and rules FH001-FH016."},
+        usageHelpWidth = 110,
+        description = "Lints Istio / Flagger manifests: strict loading, CRD schema validation when ISTIO_CRDS / "
+                + "FLAGGER_CRDS (or -Distio.crds / -Dflagger.crds) name the CRD files, and rules FH001-FH016.",
+        footerHeading = "%nRules (severity: ERROR = rejected or broken, WARNING = works but surprises, INFO = explains):%n",
+        footer = {
+            "  FH001 ERROR   two VirtualServices for one host on the mesh gateway (IST0109: not merged)",
+            "  FH002 WARNING a fault on a route/host with retries or timeout (injected faults bypass them)",
+            "  FH003 ERROR   fault delay/abort without percentage (means 0 %%)",
+            "  FH004 ERROR   abort httpStatus outside 200-599, fixedDelay below 1ms",
+            "  FH005 WARNING (attempts+1) x perTryTimeout + backoff exceeds the route timeout (effective attempts)",
+            "  FH006 WARNING perTryTimeout set but retryOn has neither 5xx nor gateway-error",
+            "  FH007 WARNING no retries, or retries without retryOn (Istio's default policy: 2 retries, not on 503)",
+            "  FH008 ERROR   route or mirror to a subset no DestinationRule defines",
+            "  FH009 ERROR   two DestinationRules for one host",
+            "  FH010 ERROR   header match key not lower-case",
+            "  FH011 WARNING Flagger weights differ from the documented stages (10/30/50/80, or the Canary's",
+            "                annotation lint.k1s0.io/stages); prints the real sequence",
+            "  FH012 WARNING maxEjectionPercent below one host at the replica count (a Deployment in the set,",
+            "                the DestinationRule's annotation lint.k1s0.io/replicas, or --replicas)",
+            "  FH013 WARNING mirror without mirrorPercentage (100 %% mirrored)",
+            "  FH014 ERROR   several destinations, weights all zero",
+            "  FH015 ERROR   retryOn token Envoy does not know",
+            "  FH016 INFO    one object (kind/namespace/name) defined in several files",
+            "  SCHEMA ERROR  violates the Istio 1.24.6 / Flagger 1.44.0 CRD schema"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:no error-level finding (warnings and info allowed)",

@@ -238,6 +238,18 @@ class LintRulesTest {
     }
 
     @Test
+    void fh011ComparesWithTheStagesAnnotationWhenGiven() {
+        String annotated = canary("stepWeights: [10, 30, 50, 80]").replace("metadata: {name: order-server,",
+                "metadata: {annotations: {lint.k1s0.io/stages: \"5,50\"}, name: order-server,");
+        String unreadable = annotated.replace("5,50", "five");
+
+        assertThat(findings(dir, annotated, "FH011")).singleElement().satisfies(f -> assertThat(f.message())
+                .contains("10 -> 30 -> 50 -> 80 then promote, but the documented stages are 5 -> 50"));
+        assertThat(LintFixtures.lint(dir, unreadable).notes()).as("bad annotation explained")
+                .anySatisfy(n -> assertThat(n).contains("annotation lint.k1s0.io/stages is 'five'"));
+    }
+
+    @Test
     void fh011StepWeightsMatchingTheStagesPass() {
         assertThat(findings(dir, canary("stepWeights: [10, 30, 50, 80]"), "FH011")).isEmpty();
     }

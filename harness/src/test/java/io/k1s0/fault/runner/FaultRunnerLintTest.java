@@ -156,6 +156,10 @@ class FaultRunnerLintTest {
         assertThat(run.exitCode()).as("exit code").isZero();
         assertThat(run.out()).as("lint --help").contains("Exit codes:", "0   no error-level finding",
                 "1   at least one error-level finding", "2   bad input");
+        assertThat(run.out()).as("every rule with its severity").contains("FH001 ERROR", "FH002 WARNING", "FH003 ERROR",
+                "FH004 ERROR", "FH005 WARNING", "FH006 WARNING", "FH007 WARNING", "FH008 ERROR", "FH009 ERROR",
+                "FH010 ERROR", "FH011 WARNING", "FH012 WARNING", "FH013 WARNING", "FH014 ERROR", "FH015 ERROR",
+                "FH016 INFO", "SCHEMA ERROR");
         assertThat(run("--help").out()).as("fault-runner --help").contains("lint", "Exit codes:");
     }
 }
