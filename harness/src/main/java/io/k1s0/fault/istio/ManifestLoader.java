@@ -32,8 +32,10 @@ final class ManifestLoader {
     record Loaded(List<Path> files, List<LoadedManifest> manifests, List<String> errors) {
     }
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final ManifestShape shape = new ManifestShape(mapper);
+    // Shared: Jackson's and the shape walker's introspection caches make repeated runs cheap; both are thread-safe.
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ManifestShape SHAPE = new ManifestShape(MAPPER);
+
 
     Loaded load(List<Path> paths) {
         List<Path> files = new ArrayList<>();
@@ -110,7 +112,7 @@ final class ManifestLoader {
         }
         String identity = kind.get().kind + " " + tree.path("metadata").path("namespace").asText("default") + "/"
                 + tree.path("metadata").path("name").asText("<no name>");
-        List<ManifestShape.UnknownField> unknownFields = shape.unknownFields(tree, kind.get().modelType);
+        List<ManifestShape.UnknownField> unknownFields = SHAPE.unknownFields(tree, kind.get().modelType);
         for (ManifestShape.UnknownField unknown : unknownFields) {
             String hint = LintSuggestion.closest(unknown.field(), unknown.known())
                     .map(s -> "did you mean " + s + "?")
@@ -122,7 +124,7 @@ final class ManifestLoader {
             return;
         }
         try {
-            HasMetadata resource = mapper.treeToValue(tree, kind.get().modelType);
+            HasMetadata resource = MAPPER.treeToValue(tree, kind.get().modelType);
             manifests.add(new LoadedManifest(file, kind.get(), resource, document));
         } catch (JsonMappingException e) {
             String path = path(e);

@@ -16,7 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds fields the fabric8 model does not know. The model classes swallow unknown fields into
@@ -38,7 +38,7 @@ final class ManifestShape {
     }
 
     private final ObjectMapper mapper;
-    private final Map<JavaType, Map<String, JavaType>> cache = new HashMap<>();
+    private final Map<JavaType, Map<String, JavaType>> cache = new ConcurrentHashMap<>();
 
     ManifestShape(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -114,7 +114,7 @@ final class ManifestShape {
                 properties.put(property.getName(), property.getPrimaryType());
             }
         }
-        cache.put(type, properties);
+        cache.putIfAbsent(type, properties);
         return properties;
     }
 
