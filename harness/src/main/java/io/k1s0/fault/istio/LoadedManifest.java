@@ -1,6 +1,5 @@
 package io.k1s0.fault.istio;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 
