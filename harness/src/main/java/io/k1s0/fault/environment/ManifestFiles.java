@@ -3,7 +3,6 @@ package io.k1s0.fault.environment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -69,7 +68,8 @@ final class ManifestFiles {
             return client.load(in).items();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read manifest " + file, e);
-        } catch (KubernetesClientException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // fabric8 passes YAML parser errors through unwrapped; any of them means this file is bad.
             throw new IllegalArgumentException("manifest " + file + " is not valid Kubernetes YAML: " + e.getMessage(), e);
         }
     }
