@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class InstallerTest {
     @Test
     void waitKeepsPollingUntilTheConditionBecomesTrueBeforeTheDeadline() {
         Readiness deployment = Readiness.deploymentsReady("service-mesh", "late");
-        List<List<String>> answers = new ArrayList<>();
+        List<List<String>> answers = new CopyOnWriteArrayList<>();
         Readiness appearsAfterFirstPoll = new Readiness("late appears", c -> {
             List<String> pending = deployment.pending(c);
             if (answers.isEmpty()) {
