@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -56,6 +57,8 @@ public final class K3sEnvironment implements MeshEnvironment {
         K3sContainer container = new K3sContainer(DockerImageName.parse(PinnedImages.K3S));
         container.withCommand(K3sSettings.k3sCommand(container.getHost()).toArray(String[]::new));
         container.withReuse(settings.reuse());
+        settings.imagesDirectory().ifPresent(images -> container.withFileSystemBind(images.toString(),
+                K3sSettings.K3S_IMAGES_PATH, BindMode.READ_ONLY));
         container.start();
         LOG.info("k3s mesh: container {} up in {} ms (reuse {})", PinnedImages.K3S, millisSince(started),
                 settings.reuse());

@@ -18,8 +18,12 @@ final class PinnedImages {
     private PinnedImages() {
     }
 
-    /** Images pulled inside k3s (Istio's own come from the charts); the CI workflow keys its cache on this list. */
-    static List<String> workloadImages() {
-        return List.of(PROMETHEUS, FORTIO, ENVOY);
+    /** The images the istiod chart deploys at this version (chart default hub docker.io/istio). */
+    static final String ISTIO_PILOT = "docker.io/istio/pilot:" + ISTIO_CHART_VERSION;
+    static final String ISTIO_PROXY = "docker.io/istio/proxyv2:" + ISTIO_CHART_VERSION;
+
+    /** Every image pulled inside k3s; the e2e workflow caches exactly these (a test keeps the two lists equal). */
+    static List<String> imagesInsideK3s() {
+        return List.of(ISTIO_PILOT, ISTIO_PROXY, PROMETHEUS, FORTIO, ENVOY);
     }
 }

@@ -74,4 +74,16 @@ class K3sSettingsTest {
         int minor = Integer.parseInt(tag.split("\\.")[1]);
         assertThat(minor).as("native sidecars are on by default from Kubernetes 1.29").isGreaterThanOrEqualTo(29);
     }
+
+    @Test
+    void imagesDirectoryIsAbsentByDefaultAndMustExistWhenGiven(@org.junit.jupiter.api.io.TempDir Path images) {
+        assertThat(K3sSettings.resolve(new Properties(), Map.of()).imagesDirectory()).isEmpty();
+        assertThat(K3sSettings.resolve(new Properties(), Map.of("MESH_K3S_IMAGES_DIR", images.toString()))
+                .imagesDirectory()).contains(images.toAbsolutePath());
+        Properties properties = new Properties();
+        properties.setProperty("mesh.k3s.images-dir", images.resolve("missing").toString());
+        assertThatThrownBy(() -> K3sSettings.resolve(properties, Map.of("MESH_K3S_IMAGES_DIR", images.toString())))
+                .as("the property wins, and a missing directory is an error")
+                .hasMessageContaining("mesh.k3s.images-dir is '" + images.resolve("missing") + "', which is not a directory");
+    }
 }
