@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code /fortio/fetch/} endpoint, {@code -P} TCP proxies) send to fixed destinations and copy the upstream
  * status and body but not the upstream response headers; none accepts absolute-URI forward-proxy requests.
  * An Envoy HTTP connection manager with the dynamic forward proxy filter does both: it takes
- * {@code GET http://order-server.k1s0-service/...} as sent through {@code curl -x}, keeps the Host header
+ * {@code GET http://order-server.k1s0-service.svc.cluster.local/...} as sent through {@code curl -x}, keeps the Host header
  * (which the sidecar routes on), and returns the upstream status and headers unchanged. It is configured to
  * stay out of the measurement: no route timeout (an injected delay must not be cut), no retries, no
  * {@code x-envoy-*} headers of its own, the {@code server} header passed through, and circuit-breaker

@@ -31,7 +31,7 @@ final class EmbeddedKubernetes implements AutoCloseable {
         CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(plural + "." + group).endMetadata()
                 .withNewSpec().withGroup(group).withScope("Namespaced")
-                .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).endNames()
+                .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase(java.util.Locale.ROOT)).endNames()
                 .addNewVersion().withName(version).withServed(true).withStorage(true)
                 .withNewSchema().withNewOpenAPIV3Schema().withType("object")
                 .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()

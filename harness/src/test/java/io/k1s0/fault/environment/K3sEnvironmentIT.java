@@ -33,7 +33,7 @@ import org.testcontainers.DockerClientFactory;
  */
 class K3sEnvironmentIT {
 
-    private static final String SERVICE = "http://order-server.k1s0-service";
+    private static final String SERVICE = "http://order-server.k1s0-service.svc.cluster.local";
     private static K3sEnvironment environment;
     private static HttpClient relayed;
 
@@ -98,8 +98,8 @@ class K3sEnvironmentIT {
         try {
             await("abort from the VirtualService seen through the relay").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> get("http://accounting-server.k1s0-business/echo").statusCode() == 503);
-            HttpResponse<String> response = get("http://accounting-server.k1s0-business/echo");
+                    .until(() -> get("http://accounting-server.k1s0-business.svc.cluster.local/echo").statusCode() == 503);
+            HttpResponse<String> response = get("http://accounting-server.k1s0-business.svc.cluster.local/echo");
             assertThat(response.body()).as("Envoy's local reply for an injected abort").contains("fault filter abort");
         } finally {
             environment.client().resource(abort).delete();
