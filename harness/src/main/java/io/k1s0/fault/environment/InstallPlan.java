@@ -1,0 +1,51 @@
+package io.k1s0.fault.environment;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What bringing up the k3s mesh means, as data: ordered steps, each applied and then waited for.
+ *
+ * <p>Order matters: k3s does not order HelmCharts, so istiod is applied only once base's CRDs are
+ * established; namespaces come before the injection probe (which needs an injected namespace); workloads
+ * come after the webhook answers (a pod created earlier would have no sidecar).
+ */
+record InstallPlan(List<InstallStep> steps) {
+
+    InstallPlan {
+        steps = List.copyOf(steps);
+    }
+
+    static InstallPlan standard(KubernetesClient client, Path manifestsDirectory) {
+        String mesh = IstioCharts.MESH_NAMESPACE;
+        List<HasMetadata> manifests = ManifestFiles.load(client, manifestsDirectory);
+        List<String> meshedNamespaces = MeshWorkloads.NAMESPACES;
+        return new InstallPlan(List.of(
+                new InstallStep("istio-base", List.of(IstioCharts.base()),
+                        Readiness.crdsEstablished("virtualservices.networking.istio.io",
+                                "destinationrules.networking.istio.io")),
+                new InstallStep("istiod", List.of(IstioCharts.istiod()),
+                        Readiness.deploymentsReady(mesh, "istiod")),
+                new InstallStep("namespaces", MeshWorkloads.namespaces(),
+                        Readiness.allOf(Readiness.injectionWebhookRegistered(mesh),
+                                Readiness.injectionAnswers(meshedNamespaces.get(0)))),
+                new InstallStep("prometheus", PrometheusResources.all(),
+                        Readiness.deploymentsReady(PrometheusResources.NAMESPACE, PrometheusResources.NAME)),
+                new InstallStep("workloads",
+                        Stream.concat(MeshWorkloads.workloads().stream(), RelayResources.all().stream()).toList(),
+                        Readiness.podsReadyWithSidecars(meshedNamespaces)),
+                new InstallStep("manifests", manifests, InstallStep.nothingToWaitFor())));
+    }
+
+    List<String> stepNames() {
+        return steps.stream().map(InstallStep::name).toList();
+    }
+
+    InstallStep step(String name) {
+        return steps.stream().filter(step -> step.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no install step '" + name + "'; steps are " + stepNames()));
+    }
+}
