@@ -229,10 +229,11 @@ final class RouterCall {
             return;
         }
         stats.increment(cluster.name(), "upstream_rq_per_try_timeout", 1);
+        // End the attempt before resetting: a reset completes the send future at once, and that must not count as UC.
+        endAttempt(a);
         if (a.httpRequest != null) {
             a.httpRequest.reset();
         }
-        endAttempt(a);
         cluster.recordOutcome(a.host, 504);
         Runnable finish = () -> finishLocal(504, "upstream request timeout", ResponseFlags.UPSTREAM_REQUEST_TIMEOUT, MultiMap.caseInsensitiveMultiMap());
         if (retry.enabled() && retry.retriesPerTryTimeout()) {
@@ -251,10 +252,10 @@ final class RouterCall {
         Attempt a = current;
         if (a != null && !a.finished) {
             boolean inFlight = a.holdsSlot;
+            endAttempt(a);
             if (a.httpRequest != null) {
                 a.httpRequest.reset();
             }
-            endAttempt(a);
             if (inFlight) {
                 cluster.recordOutcome(a.host, 504);
             }
