@@ -301,6 +301,7 @@ final class EnvoyOutbound implements OutboundHandler {
         if (host == null) {
             return;
         }
+        stats.increment(cluster.name(), "upstream_rq_total", 1);
         String shadowAuthority = request.shadowAuthority();
         UpstreamRequest copy = new UpstreamRequest(request.method(), shadowAuthority, request.pathAndQuery(), request.headers(), request.body());
         RequestOptions options = new RequestOptions()

@@ -142,6 +142,7 @@ final class RouterCall {
             return;
         }
         sentAttempts++;
+        stats.increment(cluster.name(), "upstream_rq_total", 1);
         if (retry.perTryTimeout() != null) {
             a.perTryTimer = vertx.setTimer(Math.max(1, retry.perTryTimeout().toMillis()), id -> onPerTryTimeout(a));
         }
