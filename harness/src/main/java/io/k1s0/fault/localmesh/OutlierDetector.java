@@ -22,7 +22,6 @@ final class OutlierDetector {
         int consecutiveGateway;
         boolean ejected;
         long lastEjectionNanos;
-        Long lastUnejectionNanos;
         int ejectTimeBackoff;
     }
 
@@ -80,8 +79,8 @@ final class OutlierDetector {
         long max = config.maxEjectionTime().toNanos();
         for (HostState h : hosts.values()) {
             if (!h.ejected) {
-                // A host healthy for a whole interval since its return earns back one step of back-off.
-                if (h.lastUnejectionNanos != null && at - h.lastUnejectionNanos >= config.interval().toNanos() && h.ejectTimeBackoff > 0) {
+                // Every sweep that finds the host in service takes one step off its ejection back-off (checkHostForUneject).
+                if (h.ejectTimeBackoff > 0) {
                     h.ejectTimeBackoff--;
                 }
                 continue;
@@ -91,7 +90,6 @@ final class OutlierDetector {
                 h.ejected = false;
                 h.consecutive5xx = 0;
                 h.consecutiveGateway = 0;
-                h.lastUnejectionNanos = at;
                 setActive(active - 1);
             }
         }
@@ -133,7 +131,10 @@ final class OutlierDetector {
         }
     }
 
-    /** Envoy refuses an ejection beyond max_ejection_percent, but always allows the first one. */
+    /**
+     * Envoy refuses an ejection that would take the ejected share above max_ejection_percent, but always
+     * allows one (current outlier.rst: "at least one host"); refused ones count as ejections_overflow.
+     */
     private void eject(HostState h, long now, String enforcedStat) {
         if (h.ejected) {
             return;
