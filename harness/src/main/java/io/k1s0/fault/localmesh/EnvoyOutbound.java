@@ -58,14 +58,20 @@ final class EnvoyOutbound implements OutboundHandler {
     private final HttpClient client;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
     private volatile long seenVersion = Long.MIN_VALUE;
+    private final long sweepTimer;
 
     EnvoyOutbound(Vertx vertx, String callerWorkload, String callerNamespace, Supplier<MeshConfig> config, StatsSink stats) {
-        this(vertx, callerWorkload, callerNamespace, config, stats, () -> ThreadLocalRandom.current().nextLong(), System::nanoTime);
+        this(vertx, callerWorkload, callerNamespace, config, stats, () -> ThreadLocalRandom.current().nextLong(), System::nanoTime, true);
     }
 
     /** Test seam: {@code random} drives every draw (faults, weights, LB, mirror, back-off); {@code clock} drives outlier detection. */
     EnvoyOutbound(Vertx vertx, String callerWorkload, String callerNamespace, Supplier<MeshConfig> config, StatsSink stats,
             RandomGenerator random, LongSupplier clock) {
+        this(vertx, callerWorkload, callerNamespace, config, stats, random, clock, false);
+    }
+
+    private EnvoyOutbound(Vertx vertx, String callerWorkload, String callerNamespace, Supplier<MeshConfig> config, StatsSink stats,
+            RandomGenerator random, LongSupplier clock, boolean sweepInBackground) {
         this.vertx = vertx;
         this.callerWorkload = callerWorkload;
         this.callerNamespace = callerNamespace;
@@ -76,9 +82,15 @@ final class EnvoyOutbound implements OutboundHandler {
         this.client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) ClusterPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis()),
                 new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1));
+        // Sweeps run lazily on the interval grid whenever a cluster is used; with the real clock a 1 s tick also
+        // runs them for idle clusters, so the ejections_active gauge falls without traffic, as Envoy's timer does.
+        this.sweepTimer = sweepInBackground ? vertx.setPeriodic(1000, id -> clusters.values().forEach(UpstreamCluster::ejectedHosts)) : -1;
     }
 
     Future<Void> close() {
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
         return client.close();
     }
 
