@@ -96,7 +96,8 @@ class EnvoyOutboundResilienceTest {
     @Test
     void leastRequestIsTheDefaultAndShiftsTrafficAwayFromABusyHost() throws Exception {
         policy("{}");
-        a.always(a.delayed(Duration.ofMillis(400), 200));
+        // Slow enough that its requests stay in flight for the whole pacing window even on a loaded machine.
+        a.always(a.delayed(Duration.ofMillis(1000), 200));
         int n = 200;
         List<Future<ProxiedExchange>> calls = new ArrayList<>();
         Promise<Void> sent = Promise.promise();
@@ -139,7 +140,7 @@ class EnvoyOutboundResilienceTest {
                       tcp: {maxConnections: 1}
                       http: {http1MaxPendingRequests: 1}
                 """).build());
-        a.always(a.delayed(Duration.ofMillis(300), 200));
+        a.always(a.delayed(Duration.ofMillis(1000), 200));
 
         List<ProxiedExchange> results = concurrently(5);
 
@@ -159,7 +160,7 @@ class EnvoyOutboundResilienceTest {
     @Test
     void http2MaxRequestsCapsRequestsInFlight() throws Exception {
         policy("connectionPool: {http: {http2MaxRequests: 2}}", a);
-        a.always(a.delayed(Duration.ofMillis(300), 200));
+        a.always(a.delayed(Duration.ofMillis(1000), 200));
 
         List<ProxiedExchange> results = concurrently(4);
 
@@ -424,8 +425,8 @@ class EnvoyOutboundResilienceTest {
                   - name: v2
                     labels: {version: v2}
                 """).build());
-        a.always(a.delayed(Duration.ofMillis(200), 200));
-        b.always(b.delayed(Duration.ofMillis(200), 200));
+        a.always(a.delayed(Duration.ofMillis(1000), 200));
+        b.always(b.delayed(Duration.ofMillis(1000), 200));
 
         List<ProxiedExchange> v1 = concurrently(3);
         List<Future<ProxiedExchange>> v2Calls = new ArrayList<>();

@@ -299,7 +299,7 @@ class EnvoyOutboundRetryTest {
                   host: orders
                   trafficPolicy: {connectionPool: {http: {maxRetries: 1}}}
                 """).build());
-        a.always(a.delayed(Duration.ofMillis(300), 503));
+        a.always(a.delayed(Duration.ofMillis(1000), 503));
 
         List<Future<ProxiedExchange>> calls = List.of(
                 mesh.outbound.handle(HttpMethod.GET, "orders", 80, "/", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer()),
