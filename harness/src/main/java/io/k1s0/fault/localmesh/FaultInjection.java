@@ -9,6 +9,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixed
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -55,7 +56,7 @@ record FaultInjection(Duration delay, int delayPerMillion, Integer abortHttpStat
                 grpcStatus = GRPC_CODES.get(grpc.getGrpcStatus());
                 if (grpcStatus == null) {
                     throw new IllegalArgumentException("fault.abort.grpcStatus = '" + grpc.getGrpcStatus()
-                            + "' is not a gRPC status name; allowed: " + new java.util.TreeSet<>(GRPC_CODES.keySet()));
+                            + "' is not a gRPC status name; allowed: " + new TreeSet<>(GRPC_CODES.keySet()));
                 }
             }
             abortPerMillion = a.getPercentage() == null ? 0 : perMillion("fault.abort.percentage", a.getPercentage());

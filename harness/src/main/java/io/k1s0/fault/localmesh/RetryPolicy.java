@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A route's retry policy as Envoy holds it after Istio 1.24 translated {@code HTTPRoute.retries}
@@ -71,8 +72,8 @@ record RetryPolicy(int numRetries, Set<String> retryOn, Set<Integer> retriableSt
                 tokens.add(token);
             } else {
                 throw new IllegalArgumentException("retries.retryOn = '" + retryOn + "' has unknown policy '" + token
-                        + "'; allowed: HTTP status codes, " + String.join(", ", new java.util.TreeSet<>(HTTP_TOKENS)) + ", "
-                        + String.join(", ", new java.util.TreeSet<>(GRPC_TOKENS.keySet())));
+                        + "'; allowed: HTTP status codes, " + String.join(", ", new TreeSet<>(HTTP_TOKENS)) + ", "
+                        + String.join(", ", new TreeSet<>(GRPC_TOKENS.keySet())));
             }
         }
         return tokens;

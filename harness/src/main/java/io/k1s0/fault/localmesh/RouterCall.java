@@ -13,6 +13,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -322,7 +323,7 @@ final class RouterCall {
     private void finishUpstream(Attempt a, UpstreamResponse response) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         response.headers().forEach(e -> {
-            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                 headers.add(e.getKey(), e.getValue());
             }
         });
