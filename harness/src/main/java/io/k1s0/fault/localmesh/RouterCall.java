@@ -149,9 +149,6 @@ final class RouterCall {
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
         headers.set("x-envoy-attempt-count", Integer.toString(a.number));
-        if (cluster.policy().pool().maxRequestsPerConnection() == 1) {
-            headers.set("connection", "close");
-        }
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setServer(SocketAddress.inetSocketAddress(a.host.port(), a.host.address()))
@@ -170,6 +167,10 @@ final class RouterCall {
             if (a.finished) {
                 httpRequest.reset();
                 return;
+            }
+            if (cluster.lastRequestOnConnection(httpRequest.connection())) {
+                // maxRequestsPerConnection: the Nth request asks to close, so the pool never reuses the connection.
+                httpRequest.putHeader("connection", "close");
             }
             httpRequest.send(request.body())
                     .compose(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(), response.headers(), body)))

@@ -190,6 +190,15 @@ class EnvoyOutboundResilienceTest {
     }
 
     @Test
+    void maxRequestsPerConnectionClosesTheConnectionAfterThatManyRequests() {
+        policy("connectionPool: {http: {maxRequestsPerConnection: 2}}", a);
+        for (int i = 0; i < 6; i++) {
+            assertThat(mesh.get("orders", "/").status()).isEqualTo(200);
+        }
+        assertThat(a.connections.get()).as("connections for 6 sequential requests, 2 per connection").isEqualTo(3);
+    }
+
+    @Test
     void sequentialRequestsReuseOneKeepAliveConnectionByDefault() {
         policy("{}", a);
         for (int i = 0; i < 5; i++) {
