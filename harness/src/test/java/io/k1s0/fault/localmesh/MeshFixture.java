@@ -64,10 +64,6 @@ final class MeshFixture implements AutoCloseable {
         }
     }
 
-    static String header(String name, String value) {
-        return name + ":" + value;
-    }
-
     static MultiMap headers(String... nameValue) {
         MultiMap m = MultiMap.caseInsensitiveMultiMap();
         for (int i = 0; i < nameValue.length; i += 2) {
