@@ -336,7 +336,7 @@ class EnvoyOutboundResilienceTest {
             mesh.get("orders", "/");
         }
 
-        assertThat(mesh.stats.gauge(CLUSTER, "outlier_detection_ejections_active")).as("10%% of 2 hosts still ejects one").isEqualTo(1);
+        assertThat(mesh.stats.gauge(CLUSTER, "outlier_detection_ejections_active")).as("10% of 2 hosts still ejects one").isEqualTo(1);
         assertThat(mesh.stats.counter(CLUSTER, "outlier_detection_ejections_overflow")).as("second ejection refused").isPositive();
         assertThat(mesh.get("orders", "/").responseFlagsLabel()).as("traffic keeps flowing to the remaining host").isEqualTo("-");
     }
@@ -374,7 +374,7 @@ class EnvoyOutboundResilienceTest {
             mesh.get("orders", "/");
         }
 
-        assertThat(a.count() - before).as("healthy 50%% < 60%%: the ejected host still gets traffic").isEqualTo(5);
+        assertThat(a.count() - before).as("healthy 50% < 60%: the ejected host still gets traffic").isEqualTo(5);
     }
 
     @Test

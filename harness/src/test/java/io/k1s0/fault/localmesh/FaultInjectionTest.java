@@ -22,8 +22,8 @@ class FaultInjectionTest {
                 """);
 
         assertThat(f.delay()).isEqualTo(Duration.ofMillis(500));
-        assertThat(f.delayPerMillion()).as("0.1%% as parts per million").isEqualTo(1000);
-        assertThat(f.abortPerMillion()).as("12.34567%% truncated to parts per million").isEqualTo(123456);
+        assertThat(f.delayPerMillion()).as("0.1% as parts per million").isEqualTo(1000);
+        assertThat(f.abortPerMillion()).as("12.34567% truncated to parts per million").isEqualTo(123456);
         assertThat(f.abortHttpStatus()).isEqualTo(503);
     }
 

@@ -59,7 +59,7 @@ class OutlierDetectorTest {
         errors("h2", 1, 0);
 
         assertThat(detector.isEjected("h1")).isTrue();
-        assertThat(detector.isEjected("h2")).as("2 of 3 = 67%% > 40%%").isFalse();
+        assertThat(detector.isEjected("h2")).as("2 of 3 = 67% > 40%").isFalse();
         assertThat(stats.counter("c", "outlier_detection_ejections_overflow")).isEqualTo(1);
         assertThat(stats.counter("c", "outlier_detection_ejections_detected_consecutive_5xx")).isEqualTo(2);
     }
