@@ -2,10 +2,8 @@ package io.k1s0.fault.localmesh;
 
 import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMirrorPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
-import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
@@ -20,10 +18,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +51,7 @@ final class EnvoyOutbound implements OutboundHandler {
     private final RandomGenerator random;
     private final LongSupplier clock;
     private final HttpClient client;
+    private final RequestMirror mirror;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
     private volatile long seenVersion = Long.MIN_VALUE;
     private final long sweepTimer;
@@ -82,6 +78,7 @@ final class EnvoyOutbound implements OutboundHandler {
         this.client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) ClusterPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis()),
                 new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1));
+        this.mirror = new RequestMirror(client, random, stats);
         // Sweeps run lazily on the interval grid whenever a cluster is used; with the real clock a 1 s tick also
         // runs them for idle clusters, so the ejections_active gauge falls without traffic, as Envoy's timer does.
         this.sweepTimer = sweepInBackground ? vertx.setPeriodic(1000, id -> clusters.values().forEach(UpstreamCluster::ejectedHosts)) : -1;
@@ -224,14 +221,15 @@ final class EnvoyOutbound implements OutboundHandler {
             return;
         }
         if (routed.route() != null) {
-            mirror(routed, destinationNamespace);
+            mirror.mirror(routed.route(), routed.request(), d -> cluster(routed.mesh(), destinationNamespace, d));
         }
         ClusterChoice c = choice.get();
         new RouterCall(vertx, context, client, random, stats, c.cluster(), c.service(), routed.retry(), routed.timeout(),
                 routed.request(), flags, start, promise).start();
     }
 
-    private record ClusterChoice(ServiceTarget service, UpstreamCluster cluster) {}
+    /** A route destination resolved to its service and this sidecar's cluster state for it. */
+    record ClusterChoice(ServiceTarget service, UpstreamCluster cluster) {}
 
     /** The Envoy cluster for a route destination; empty when the host or subset does not exist (Envoy: 503 NC). */
     private Optional<ClusterChoice> cluster(MeshConfig mesh, String namespace, Destination destination) {
@@ -279,60 +277,6 @@ final class EnvoyOutbound implements OutboundHandler {
             }
         }
         return destinations.get(destinations.size() - 1);
-    }
-
-    /** Fire-and-forget shadow copies; the caller never waits for or sees them. */
-    private void mirror(Routed routed, String namespace) {
-        List<HTTPMirrorPolicy> mirrors = new ArrayList<>();
-        HTTPRoute route = routed.route();
-        if (route.getMirror() != null) {
-            Percent percentage = route.getMirrorPercentage() != null ? route.getMirrorPercentage()
-                    : route.getMirrorPercent() != null ? new Percent(route.getMirrorPercent().doubleValue()) : null;
-            mirrors.add(new HTTPMirrorPolicy(route.getMirror(), percentage));
-        }
-        if (route.getMirrors() != null) {
-            mirrors.addAll(route.getMirrors());
-        }
-        for (HTTPMirrorPolicy m : mirrors) {
-            double percent = m.getPercentage() == null || m.getPercentage().getValue() == null ? 100 : m.getPercentage().getValue();
-            if (random.nextInt(FaultInjection.MILLION) >= (int) (percent * 10_000)) {
-                continue;
-            }
-            Optional<ClusterChoice> choice = cluster(routed.mesh(), namespace, m.getDestination());
-            if (choice.isEmpty()) {
-                LOG.debug("Mirror destination {} of {} has no cluster; skipped", m.getDestination().getHost(), routed.target().fqdn());
-                continue;
-            }
-            shadow(routed.request(), choice.get());
-        }
-    }
-
-    private void shadow(UpstreamRequest request, ClusterChoice choice) {
-        UpstreamCluster cluster = choice.cluster();
-        Endpoint host = cluster.pick(Set.of());
-        if (host == null) {
-            return;
-        }
-        stats.increment(cluster.name(), "upstream_rq_total", 1);
-        String shadowAuthority = request.shadowAuthority();
-        UpstreamRequest copy = new UpstreamRequest(request.method(), shadowAuthority, request.pathAndQuery(), request.headers(), request.body());
-        RequestOptions options = new RequestOptions()
-                .setMethod(copy.method())
-                .setServer(SocketAddress.inetSocketAddress(host.port(), host.address()))
-                .setHost(copy.authorityHost())
-                .setPort(copy.authorityPort(choice.service().port()))
-                .setURI(copy.pathAndQuery())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(copy.headers()));
-        client.request(options)
-                .compose(r -> r.send(copy.body()))
-                .compose(r -> r.body().map(b -> r.statusCode()))
-                .onComplete(ar -> {
-                    int status = ar.succeeded() ? ar.result() : 503;
-                    cluster.recordOutcome(host, status);
-                    if (ar.failed()) {
-                        LOG.debug("Shadow request to {} failed: {}", cluster.name(), ar.cause().toString());
-                    }
-                });
     }
 
     /** Per-cluster state lives while the cluster exists: drop clusters whose service left the registry. */
