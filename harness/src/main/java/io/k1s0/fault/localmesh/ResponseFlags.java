@@ -16,6 +16,7 @@ final class ResponseFlags {
     static final String UPSTREAM_CONNECTION_TERMINATION = "UC";
     static final String UPSTREAM_REMOTE_RESET = "UR";
     static final String NO_ROUTE_FOUND = "NR";
+    static final String NO_CLUSTER_FOUND = "NC";
 
     // Envoy's ResponseFlag enum order (source/common/stream_info/utility.h) decides the join order.
     private static final List<String> ORDER = List.of(
