@@ -100,7 +100,8 @@ public enum PromQl {
 
     /**
      * The same computation in PromQL, to be evaluated at {@code time=<window end>} with {@code window} = end − start.
-     * Series born inside the window count from 0 (the {@code or} arms), exactly as {@link MeshSnapshot}'s deltas.
+     * Series born inside the window count from 0 and absent families count 0 (the {@code or} arms), exactly as
+     * {@link MeshSnapshot}'s deltas; a quantile without observations is empty (NaN).
      */
     public String promql(Selector scope, Duration window) {
         String sel = selector(scope).on(metric.seriesName());
@@ -113,10 +114,11 @@ public enum PromQl {
                 return "(sum by (response_flags) (" + sel + ") - sum by (response_flags) (" + sel + offset
                         + ")) or sum by (response_flags) (" + sel + ")";
             default:
+                // "or vector(0)": a family with no series counts 0, as in MeshSnapshot
                 if (metric.kind() == MeshMetric.Kind.GAUGE) {
-                    return "sum(" + sel + ")";
+                    return "sum(" + sel + ") or vector(0)";
                 }
-                return "sum(" + sel + ") - (sum(" + sel + offset + ") or vector(0))";
+                return "(sum(" + sel + ") or vector(0)) - (sum(" + sel + offset + ") or vector(0))";
         }
     }
 

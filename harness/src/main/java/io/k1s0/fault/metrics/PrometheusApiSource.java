@@ -75,14 +75,17 @@ public final class PrometheusApiSource implements MetricsSource {
 
             @Override
             public MeshSnapshot close() {
-                return snapshot(start, serverTime());
+                // read at the covering moment, not at the call: the scrape that saw the last request came after it
+                Instant end = awaitScrapedPast(serverTime());
+                return Deltas.between(start, read(start), end, read(end));
             }
         };
     }
 
     /**
      * The window [start, end] of data already in Prometheus (e.g. a past fault window in staging); waits until
-     * Prometheus has scraped past {@code end}. Readings are taken at the latest scrape at or before each moment.
+     * Prometheus has scraped past {@code end}. Readings are the latest scrape at or before each moment, so requests
+     * after the last scrape before {@code end} are not in the window (use {@link #open()} for exact windows).
      */
     public MeshSnapshot snapshot(Instant start, Instant end) {
         if (end.isBefore(start)) {
@@ -132,7 +135,7 @@ public final class PrometheusApiSource implements MetricsSource {
             throw new IllegalArgumentException("step is " + step + "; allowed: a positive duration");
         }
         JsonNode data = get("/api/v1/query_range", Map.of("query", promql, "start", seconds(start),
-                "end", seconds(end), "step", step.toMillis() / 1000.0 + "s"));
+                "end", seconds(end), "step", String.format(java.util.Locale.ROOT, "%.3f", step.toMillis() / 1000.0)));
         return parseResult(data);
     }
 
