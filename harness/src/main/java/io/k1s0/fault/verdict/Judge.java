@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.hipparchus.distribution.continuous.BetaDistribution;
 import org.hipparchus.stat.interval.BinomialProportion;
 import org.hipparchus.stat.interval.ConfidenceInterval;
 import org.slf4j.Logger;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The judgements behind the assertions, without throwing: each returns a {@link Verdict}. Intervals and tests come
- * from Hipparchus ({@link BinomialProportion}: Wilson score for "consistent with", Clopper-Pearson for one-sided
- * "below"). For runners and reports that collect verdicts instead of failing on the first.
+ * from Hipparchus ({@link BinomialProportion}'s Wilson score for "consistent with"; Clopper-Pearson as Beta quantiles
+ * for one-sided "below"). For runners and reports that collect verdicts instead of failing on the first.
  */
 public final class Judge {
 
@@ -91,17 +92,15 @@ public final class Judge {
                 ? List.of("injected aborts (FI) are left out of both numerator and denominator")
                 : List.of("includes injected aborts (FI); use excludingInjected() for the service's own errors");
         VerdictMessages.Context ctx = requestContext(w, List.of(errors, requests),
-                VerdictMessages.count(n) + " requests, " + VerdictMessages.count(k) + " 5xx; by response_flags "
-                        + PromQl.ERRORS_5XX_BY_FLAGS.evaluateByFlags(w.snapshot(), w.scope()), notes);
+                VerdictMessages.count(n) + " requests, " + VerdictMessages.count(k) + " 5xx; 5xx by response_flags "
+                        + byFlags(PromQl.ERRORS_5XX_BY_FLAGS.evaluateByFlags(w.snapshot(), w.scope())), notes);
         if (n == 0) {
             return inconclusive(subject, SampleSizePlanner.forRateBelow(threshold, Ratio.percent(0), confidence), 0,
                     "requests", "no requests from " + w.caller() + " to " + w.target(), ctx);
         }
         double observed = (double) k / n;
-        // a two-sided level of 2c−1 puts (1−c) in each tail: its bounds are one-sided c bounds
-        ConfidenceInterval ci = BinomialProportion.getClopperPearsonInterval(toInt(n), observed, 2 * confidence - 1);
-        double lower = k == 0 ? 0 : ci.getLowerBound();
-        double upper = k == n ? 1 : ci.getUpperBound();
+        double lower = clopperPearsonLower(k, n, confidence);
+        double upper = clopperPearsonUpper(k, n, confidence);
         String actual = Ratio.format(observed) + " (" + VerdictMessages.count(k) + " of " + VerdictMessages.count(n)
                 + " requests; one-sided " + SampleSizePlanner.confidenceText(confidence) + " Clopper-Pearson bounds ["
                 + Ratio.format(lower) + ", " + Ratio.format(upper) + "])";
@@ -220,6 +219,19 @@ public final class Judge {
                 actual, "meeting", expected, ctx), expected, actual);
     }
 
+    /**
+     * One-sided Clopper-Pearson bounds as Beta quantiles (Hipparchus). Hipparchus's own
+     * {@code getClopperPearsonInterval} gives the same numbers but rejects k = 0 and k = n, the most common cases here
+     * (no organic errors), where the exact bounds are 0 and 1.
+     */
+    static double clopperPearsonUpper(long k, long n, double confidence) {
+        return k >= n ? 1 : new BetaDistribution(k + 1, n - k).inverseCumulativeProbability(confidence);
+    }
+
+    static double clopperPearsonLower(long k, long n, double confidence) {
+        return k <= 0 ? 0 : new BetaDistribution(k, n - k + 1).inverseCumulativeProbability(1 - confidence);
+    }
+
     private static Verdict pass(String subject, String actual, String relation, String expected) {
         String message = VerdictMessages.pass(subject, actual, relation, expected);
         LOG.info("{}", message);
@@ -272,6 +284,13 @@ public final class Judge {
                         .append(VerdictMessages.count(count(inBucket)));
             }
         }
+        return sb.append('}').toString();
+    }
+
+    private static String byFlags(java.util.Map<String, Double> counts) {
+        StringBuilder sb = new StringBuilder("{");
+        counts.forEach((flags, n) -> sb.append(sb.length() > 1 ? ", " : "").append('"').append(flags).append("\": ")
+                .append(VerdictMessages.count(count(n))));
         return sb.append('}').toString();
     }
 
