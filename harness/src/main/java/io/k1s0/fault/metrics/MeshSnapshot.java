@@ -87,6 +87,19 @@ public final class MeshSnapshot {
         return new Buckets(byLe);
     }
 
+    /** A histogram's buckets per label set ({@code le} removed), e.g. one entry per reporter and workload pair. */
+    public Map<Map<String, String>, Buckets> bucketsByLabelSet(MeshMetric histogram) {
+        Map<Map<String, String>, Buckets> out = new LinkedHashMap<>();
+        for (Map<String, String> labels : labelSets(histogram)) {
+            Selector exact = Selector.all();
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                exact = exact.eq(e.getKey(), e.getValue());
+            }
+            out.put(labels, buckets(histogram, exact));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Every series of {@code seriesName} with its window value, in stable order. */
     public Map<Map<String, String>, Double> series(String seriesName) {
         return values.getOrDefault(seriesName, Map.of());

@@ -66,5 +66,7 @@ class DeltasTest {
                 .containsExactly(Map.entry(10.0, 4.0), Map.entry(Double.POSITIVE_INFINITY, 6.0));
         assertThat(s.labelSets(MeshMetric.REQUEST_DURATION)).as("le is not part of a label set")
                 .containsExactly(Map.of("pod", "a"), Map.of("pod", "b"));
+        assertThat(s.bucketsByLabelSet(MeshMetric.REQUEST_DURATION).get(Map.of("pod", "b")).cumulative())
+                .containsExactly(Map.entry(10.0, 3.0), Map.entry(Double.POSITIVE_INFINITY, 4.0));
     }
 }

@@ -40,11 +40,7 @@ final class LocalPrometheus implements AutoCloseable {
     static LocalPrometheus scraping(String hostPort) throws IOException {
         Optional<Path> binary = findBinary();
         if (binary.isEmpty()) {
-            String reason = "no 'prometheus' binary on PATH; install Debian's package (apt-get install prometheus)";
-            if ("true".equalsIgnoreCase(System.getenv("FAULT_HARNESS_REQUIRE_PROMETHEUS"))) {
-                throw new IllegalStateException(reason + " — required because FAULT_HARNESS_REQUIRE_PROMETHEUS=true");
-            }
-            Assumptions.abort(reason);
+            missingBinary(System.getenv("FAULT_HARNESS_REQUIRE_PROMETHEUS"));
         }
         Path dir = Files.createTempDirectory("fault-harness-prometheus");
         Path config = dir.resolve("prometheus.yml");
@@ -73,6 +69,15 @@ final class LocalPrometheus implements AutoCloseable {
                 .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         return prometheus;
+    }
+
+    /** Skips the test (visible reason), or fails it when the environment requires Prometheus. */
+    static void missingBinary(String requireSetting) {
+        String reason = "no 'prometheus' binary on PATH; install Debian's package (apt-get install prometheus)";
+        if ("true".equalsIgnoreCase(requireSetting)) {
+            throw new IllegalStateException(reason + " — required because FAULT_HARNESS_REQUIRE_PROMETHEUS=true");
+        }
+        Assumptions.abort(reason);
     }
 
     URI base() {
