@@ -67,6 +67,8 @@ public final class PrometheusApiSource implements MetricsSource {
     @Override
     public MetricsWindow open() {
         Instant start = awaitScrapedPast(serverTime());
+        // read now, before the caller sends traffic: a scrape still in flight cannot leak into the start reading
+        RawSeries atStart = read(start);
         return new MetricsWindow() {
             @Override
             public Instant start() {
@@ -77,7 +79,7 @@ public final class PrometheusApiSource implements MetricsSource {
             public MeshSnapshot close() {
                 // read at the covering moment, not at the call: the scrape that saw the last request came after it
                 Instant end = awaitScrapedPast(serverTime());
-                return Deltas.between(start, read(start), end, read(end));
+                return Deltas.between(start, atStart, end, read(end));
             }
         };
     }
