@@ -1,6 +1,7 @@
 package io.k1s0.fault.verdict;
 
 import io.k1s0.fault.metrics.MeshSnapshot;
+import io.k1s0.fault.metrics.PromQl;
 import io.k1s0.fault.metrics.Selector;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,19 @@ public final class FaultWindow {
     /** What Flagger's checks would select (with reporter=destination added by the catalogue). */
     public Selector canaryScope() {
         return canaryScope;
+    }
+
+    /** The scope a catalogue entry is judged on here: Envoy entries the clusters, Flagger entries the canary, else the edge. */
+    public Selector scopeFor(PromQl entry) {
+        if (entry.name().startsWith("CANARY_")) {
+            return canaryScope;
+        }
+        return entry.metric().promName().startsWith("envoy_") ? clusterScope : scope();
+    }
+
+    /** The PromQL of a catalogue entry for this window, to evaluate at {@code time=<end>} (for reports and dumps). */
+    public String query(PromQl entry) {
+        return entry.promql(scopeFor(entry), length());
     }
 
     public Optional<Ratio> abortPercent() {

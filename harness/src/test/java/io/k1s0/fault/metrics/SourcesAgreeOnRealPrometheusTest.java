@@ -135,6 +135,10 @@ class SourcesAgreeOnRealPrometheusTest {
         assertThat(PromQl.ERRORS_5XX.evaluate(api, CALLER_TO_TARGET)).isEqualTo(sent.get("5xx").doubleValue());
         assertThat(PromQl.RETRIES.evaluate(api, Selector.all())).as("retries in the window only").isEqualTo(37.0);
         assertThat(PromQl.EJECTIONS.evaluate(api, Selector.all())).isEqualTo(2.0);
+        Selector targetClusters = Selector.all().regex("cluster_name", "outbound\\|[0-9]+\\|[^|]*\\|order-server\\..*");
+        assertThat(viaApi.queryValue(PromQl.RETRIES.promql(targetClusters, api.length()), api.end()))
+                .as("a cluster_name regex with escaped '|' means the same in PromQL and in memory")
+                .isEqualTo(PromQl.RETRIES.evaluate(scraped, targetClusters)).isEqualTo(37.0);
         assertThat(PromQl.EJECTIONS_ACTIVE.evaluate(api, Selector.all())).as("gauge at window end").isEqualTo(1.0);
         assertThat(PromQl.LATENCY_P99.evaluate(api, CALLER_TO_TARGET)).as("10 %% delayed by 500 ms puts P99 in (500, 1000]")
                 .isGreaterThan(500).isLessThanOrEqualTo(1000);

@@ -230,6 +230,20 @@ class MeshAssertionsTest {
     }
 
     @Test
+    void windowRendersEachCatalogueEntryWithItsOwnScope() {
+        FaultWindow w = window().build();
+        org.assertj.core.api.Assertions.assertThat(w.query(io.k1s0.fault.metrics.PromQl.RETRIES)).isEqualTo(
+                "(sum(envoy_cluster_upstream_rq_retry{cluster_name=~\"outbound\\\\|[0-9]+\\\\|[^|]*\\\\|order-server\\\\..*\"}) "
+                        + "or vector(0)) - (sum(envoy_cluster_upstream_rq_retry{cluster_name=~\"outbound\\\\|[0-9]+\\\\|[^|]*"
+                        + "\\\\|order-server\\\\..*\"} offset 60000ms) or vector(0))");
+        org.assertj.core.api.Assertions.assertThat(w.query(io.k1s0.fault.metrics.PromQl.CANARY_REQUESTS))
+                .contains("{reporter=\"destination\",destination_service_name=\"order-server\"}");
+        org.assertj.core.api.Assertions.assertThat(w.query(io.k1s0.fault.metrics.PromQl.INJECTED_ABORTS))
+                .contains("{reporter=\"source\",response_flags=~\"(.*,)?FI(,.*)?\",source_workload=\"order-bff\","
+                        + "destination_service_name=\"order-server\"}");
+    }
+
+    @Test
     void badWindowInputNamesTheFieldAndTheAllowedValues() {
         assertThatThrownBy(() -> window().edge().edge("Order_BFF", "order-server"))
                 .hasMessage("caller is 'Order_BFF'; allowed: a Kubernetes name (DNS-1123 label: lower-case letters, digits, '-')");
