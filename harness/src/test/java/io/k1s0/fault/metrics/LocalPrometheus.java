@@ -1,0 +1,108 @@
+package io.k1s0.fault.metrics;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Debian {@code prometheus} on a free 127.0.0.1 port with a temp config (scrape_interval 1s) and temp storage.
+ * Without a binary the test is skipped with a visible reason, unless FAULT_HARNESS_REQUIRE_PROMETHEUS=true, where
+ * it fails.
+ */
+final class LocalPrometheus implements AutoCloseable {
+
+    static final String JOB = "mesh";
+
+    private final Process process;
+    private final Path dir;
+    private final URI base;
+
+    private LocalPrometheus(Process process, Path dir, URI base) {
+        this.process = process;
+        this.dir = dir;
+        this.base = base;
+    }
+
+    static LocalPrometheus scraping(String hostPort) throws IOException {
+        Optional<Path> binary = findBinary();
+        if (binary.isEmpty()) {
+            missingBinary(System.getenv("FAULT_HARNESS_REQUIRE_PROMETHEUS"));
+        }
+        Path dir = Files.createTempDirectory("fault-harness-prometheus");
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, String.join("\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  scrape_timeout: 1s",
+                "scrape_configs:",
+                "  - job_name: " + JOB,
+                "    metrics_path: /stats/prometheus",
+                "    static_configs:",
+                "      - targets: ['" + hostPort + "']",
+                ""));
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process p = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
+        HttpClient http = HttpClient.newHttpClient();
+        await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("prometheus process exited", () -> !p.isAlive())
+                .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        return prometheus;
+    }
+
+    /** Skips the test (visible reason), or fails it when the environment requires Prometheus. */
+    static void missingBinary(String requireSetting) {
+        String reason = "no 'prometheus' binary on PATH; install Debian's package (apt-get install prometheus)";
+        if ("true".equalsIgnoreCase(requireSetting)) {
+            throw new IllegalStateException(reason + " — required because FAULT_HARNESS_REQUIRE_PROMETHEUS=true");
+        }
+        Assumptions.abort(reason);
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private static Optional<Path> findBinary() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String d : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(d, "prometheus");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

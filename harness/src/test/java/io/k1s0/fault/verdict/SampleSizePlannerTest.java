@@ -1,0 +1,48 @@
+package io.k1s0.fault.verdict;
+
+import static io.k1s0.fault.verdict.MeshAssertions.percent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SampleSizePlannerTest {
+
+    @Test
+    void fivePercentWithinOnePointAt99PercentNeeds3152Requests() {
+        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(1), 0.99);
+        assertThat(plan.requests()).isEqualTo(3152);
+        assertThat(plan.explanation()).isEqualTo(
+                "n = z² p(1−p) / tol² with z = 2.5758 (two-sided 99 %), p = 5.00 %, tol = ±1.00 % → 3,152 requests");
+    }
+
+    @Test
+    void zeroErrorsBelowOnePercentAt99PercentNeeds459Requests() {
+        Plan plan = SampleSizePlanner.forRateBelow(percent(1), percent(0), 0.99);
+        assertThat(plan.requests()).isEqualTo(459);
+        assertThat(plan.explanation()).isEqualTo(
+                "with no errors, n = ln(1−c) / ln(1−threshold) = ln(0.01) / ln(1−1.00 %) → 459 requests (exact binomial)");
+    }
+
+    @Test
+    void expectedRateNearTheThresholdNeedsMoreRequests() {
+        long far = SampleSizePlanner.forRateBelow(percent(1), percent(0.2), 0.99).requests();
+        long near = SampleSizePlanner.forRateBelow(percent(1), percent(0.8), 0.99).requests();
+        assertThat(near).as("closer to the threshold needs more").isGreaterThan(far);
+        assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(1), 0.99).requests()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void p99At99PercentNeeds459Observations() {
+        assertThat(SampleSizePlanner.forQuantile(0.99, 0.99).requests()).isEqualTo(459);
+    }
+
+    @Test
+    void badInputsNameTheValueAndTheAllowedRange() {
+        assertThatThrownBy(() -> SampleSizePlanner.forFraction(percent(5), percent(1), 99))
+                .hasMessage("confidence is 99.0; allowed: between 0 and 1 (exclusive), e.g. 0.99");
+        assertThatThrownBy(() -> SampleSizePlanner.forFraction(percent(5), percent(0), 0.99))
+                .hasMessage("tolerance is 0.00 %; allowed: more than 0 %");
+        assertThatThrownBy(() -> percent(120)).hasMessage("percent is 120.0; allowed: 0 to 100");
+    }
+}
