@@ -218,7 +218,8 @@ class ControlPlaneTest {
                 """);
         await("first VirtualService in force").atMost(PROPAGATION).until(() -> "1s".equals(timeoutOf(NS, "dup-host")));
         // creationTimestamp has one-second resolution: let it tick so age, not the name, decides.
-        String olderCreated = client.resource(vs(NS, "zz-older", "dup-host", "[]")).get().getMetadata().getCreationTimestamp();
+        String olderCreated = client.adapt(io.fabric8.istio.client.IstioClient.class).v1().virtualServices().inNamespace(NS)
+                .withName("zz-older").get().getMetadata().getCreationTimestamp();
         await("the API clock passes the older resource's creation second").atMost(Duration.ofSeconds(3))
                 .until(() -> java.time.Instant.now().isAfter(java.time.Instant.parse(olderCreated).plusSeconds(1)));
         apply(client, vs(NS, "aa-newer", "dup-host", "- timeout: 2s\n  route: [{destination: {host: dup-host}}]"));
