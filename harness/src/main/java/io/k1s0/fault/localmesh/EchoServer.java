@@ -40,7 +40,7 @@ final class EchoServer {
     }
 
     Future<Integer> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false));
         return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
     }
 

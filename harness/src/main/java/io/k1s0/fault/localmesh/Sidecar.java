@@ -52,7 +52,8 @@ final class Sidecar {
     }
 
     private static HttpServerOptions loopback() {
-        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0);
+        // HTTP/1.1 only: no h2c upgrade (clients such as the JDK HttpClient would otherwise try it).
+        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
     }
 
     SidecarIdentity identity() {
