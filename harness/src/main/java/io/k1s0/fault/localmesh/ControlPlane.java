@@ -120,30 +120,48 @@ final class ControlPlane implements AutoCloseable {
 
     private void startInformers() {
         IstioClient istio = client.adapt(IstioClient.class);
-        ResourceEventHandler<HasMetadata> onChange = new ResourceEventHandler<>() {
+        ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
             @Override
-            public void onAdd(HasMetadata obj) {
+            public void onAdd(Object obj) {
                 requestRebuild();
             }
 
             @Override
-            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+            public void onUpdate(Object oldObj, Object newObj) {
                 requestRebuild();
             }
 
             @Override
-            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+            public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
                 requestRebuild();
             }
         };
-        vsInformers.add(istio.v1().virtualServices().inAnyNamespace().inform(onChange, 0));
-        vsInformers.add(istio.v1beta1().virtualServices().inAnyNamespace().inform(onChange, 0));
-        vsInformers.add(istio.v1alpha3().virtualServices().inAnyNamespace().inform(onChange, 0));
-        drInformers.add(istio.v1().destinationRules().inAnyNamespace().inform(onChange, 0));
-        drInformers.add(istio.v1beta1().destinationRules().inAnyNamespace().inform(onChange, 0));
-        drInformers.add(istio.v1alpha3().destinationRules().inAnyNamespace().inform(onChange, 0));
-        serviceInformer = client.services().inAnyNamespace().inform(onChange, 0);
-        podInformer = client.pods().inAnyNamespace().inform(onChange, 0);
+        vsInformers.add(istio.v1().virtualServices().inAnyNamespace().runnableInformer(0));
+        vsInformers.add(istio.v1beta1().virtualServices().inAnyNamespace().runnableInformer(0));
+        vsInformers.add(istio.v1alpha3().virtualServices().inAnyNamespace().runnableInformer(0));
+        drInformers.add(istio.v1().destinationRules().inAnyNamespace().runnableInformer(0));
+        drInformers.add(istio.v1beta1().destinationRules().inAnyNamespace().runnableInformer(0));
+        drInformers.add(istio.v1alpha3().destinationRules().inAnyNamespace().runnableInformer(0));
+        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+        List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>(vsInformers);
+        all.addAll(drInformers);
+        all.add(serviceInformer);
+        all.add(podInformer);
+        // Start all informers at once and wait for every initial list: sequential starts add up.
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        for (SharedIndexInformer<? extends HasMetadata> informer : all) {
+            informer.addEventHandler(onChange);
+            synced.add(informer.start().toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the control plane informers", e);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("control plane informers did not sync with the embedded API", e);
+        }
     }
 
     private void requestRebuild() {

@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
 
+    // The mock server logs every request at INFO through java.util.logging; that console I/O dominates start-up.
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 

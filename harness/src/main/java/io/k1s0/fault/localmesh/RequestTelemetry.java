@@ -44,7 +44,6 @@ final class RequestTelemetry {
         return UNKNOWN.equals(version) ? "latest" : version;
     }
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
     private static Telemetry.Labels labels(String reporter,
             String srcWorkload, String srcCanonical, String srcRevision, String srcNamespace, String srcApp, String srcVersion,
             String dstWorkload, String dstNamespace, String dstApp, String dstVersion,
