@@ -1,0 +1,135 @@
+package io.k1s0.fault.traffic;
+
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asynchronous HTTP/1.1 engine under the load driver: one private Vert.x instance with a pooled
+ * {@link HttpClient}. rest-assured is blocking and cannot hold thousands of requests per second open-model,
+ * so it only describes requests; this engine sends exactly that description. Through a {@link ProxyVantage}
+ * Vert.x writes the absolute-form target to the proxy for plain-http requests.
+ */
+final class HttpEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEngine.class);
+
+    /** How one exchange ended; called on an event-loop thread. */
+    interface Outcome {
+        /** @param writtenNanos when a connection was held and the request was written */
+        void onResponse(int status, long writtenNanos, long endNanos);
+
+        void onError(TransportError kind, Throwable failure, long endNanos);
+    }
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final List<Context> contexts;
+
+    HttpEngine(Vantage vantage, EngineOptions options) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        HttpClientOptions clientOptions = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setConnectTimeout((int) options.connectTimeout().toMillis())
+                .setTcpNoDelay(true);
+        if (vantage instanceof ProxyVantage proxy) {
+            clientOptions.setProxyOptions(new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port()));
+        }
+        this.client = vertx.createHttpClient(clientOptions,
+                new PoolOptions().setHttp1MaxSize(options.maxConnections()).setEventLoopSize(options.eventLoops()));
+        List<Context> loops = new ArrayList<>();
+        for (int i = 0; i < options.eventLoops(); i++) {
+            loops.add(vertx.getOrCreateContext());
+        }
+        this.contexts = List.copyOf(loops);
+    }
+
+    /** Event-loop contexts to dispatch on; {@link #send} must be called from one of them. */
+    List<Context> contexts() {
+        return contexts;
+    }
+
+    /** Options for one template, built once and reused for every request (the client only reads them). */
+    static RequestOptions optionsFor(RequestTemplate template, EngineOptions options) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (Map.Entry<String, String> h : template.headers()) {
+            headers.add(h.getKey(), h.getValue());
+        }
+        return new RequestOptions()
+                .setMethod(HttpMethod.valueOf(template.method()))
+                .setHost(template.uri().getHost())
+                .setPort(template.port())
+                .setSsl(false)
+                .setURI(template.pathAndQuery())
+                .setHeaders(headers)
+                .setFollowRedirects(false)
+                .setConnectTimeout(options.connectTimeout().toMillis())
+                .setIdleTimeout(options.requestTimeout().toMillis());
+    }
+
+    void send(RequestOptions request, byte[] body, Outcome outcome) {
+        client.request(request).onComplete(connected -> {
+            if (connected.failed()) {
+                fail(outcome, TransportError.Stage.CONNECT, connected.cause());
+                return;
+            }
+            HttpClientRequest req = connected.result();
+            long written = System.nanoTime();
+            (body.length == 0 ? req.send() : req.send(Buffer.buffer(body))).onComplete(answered -> {
+                if (answered.failed()) {
+                    fail(outcome, TransportError.Stage.RESPONSE, answered.cause());
+                    return;
+                }
+                int status = answered.result().statusCode();
+                answered.result().handler(ignored -> { }).end().onComplete(ended -> {
+                    if (ended.failed()) {
+                        fail(outcome, TransportError.Stage.RESPONSE, ended.cause());
+                    } else {
+                        outcome.onResponse(status, written, System.nanoTime());
+                    }
+                });
+            });
+        });
+    }
+
+    private static void fail(Outcome outcome, TransportError.Stage stage, Throwable cause) {
+        TransportError kind = TransportError.classify(stage, cause);
+        if (kind == TransportError.OTHER) {
+            LOG.debug("Unclassified transport error", cause);
+        }
+        outcome.onError(kind, cause, System.nanoTime());
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("HTTP client close did not finish cleanly", e);
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Vert.x engine did not close within 5 s: {}", e.toString());
+        }
+    }
+}
