@@ -146,7 +146,7 @@ public final class TrafficRun implements AutoCloseable {
             Duration drainTimeout = options.connectTimeout().plus(options.requestTimeout()).plusSeconds(1);
             try {
                 drained.get(drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 LOG.warn("{} request(s) still in flight {} after sending stopped; counted as unfinished", inFlight.get(), drainTimeout);
             }
             ticker.shutdownNow();
