@@ -52,8 +52,12 @@ final class HttpEngine implements AutoCloseable {
         if (vantage instanceof ProxyVantage proxy) {
             clientOptions.setProxyOptions(new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port()));
         }
-        this.client = vertx.createHttpClient(clientOptions,
-                new PoolOptions().setHttp1MaxSize(options.maxConnections()).setEventLoopSize(options.eventLoops()));
+        this.client = vertx.httpClientBuilder()
+                .with(clientOptions)
+                .with(new PoolOptions().setHttp1MaxSize(options.maxConnections()).setEventLoopSize(options.eventLoops()))
+                // Connection failures are counted per request; without a handler Vert.x logs each at ERROR.
+                .withConnectHandler(conn -> conn.exceptionHandler(e -> LOG.trace("Connection error: {}", e.toString())))
+                .build();
         List<Context> loops = new ArrayList<>();
         for (int i = 0; i < options.eventLoops(); i++) {
             loops.add(vertx.getOrCreateContext());
