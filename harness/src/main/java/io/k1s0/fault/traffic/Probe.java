@@ -102,6 +102,7 @@ public final class Probe {
         if (vantage instanceof ProxyVantage proxy) {
             request = request.proxy(proxy.host(), proxy.port());
         }
+        seen.sending();
         try {
             Response response = request.request(method);
             return seen.response(response, match.test(response));

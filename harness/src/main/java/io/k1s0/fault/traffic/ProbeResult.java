@@ -35,6 +35,7 @@ public final class ProbeResult {
             this.byError = Collections.unmodifiableMap(new EnumMap<>(b.byError));
             this.firstMatch = b.firstMatch;
             this.last = b.last;
+            this.inFlight = b.inFlight;
         }
         this.elapsed = Duration.ofNanos(System.nanoTime() - b.startNanos);
         this.request = b.request;
@@ -43,6 +44,7 @@ public final class ProbeResult {
 
     private final String request;
     private final String vantage;
+    private final boolean inFlight;
 
     public boolean satisfied() {
         return satisfied;
@@ -80,7 +82,8 @@ public final class ProbeResult {
         byError.forEach((kind, n) -> seen.add(kind + "×" + n));
         return "wanted " + wanted + " × " + description + ", matched " + matches + " in " + probes + " probe(s) of "
                 + request + " " + vantage + " over " + elapsed.toMillis() + " ms: "
-                + (seen.length() == 0 ? "nothing" : seen) + (last == null ? "" : "; last: " + last);
+                + (seen.length() == 0 ? "nothing" : seen) + (last == null ? "" : "; last: " + last)
+                + (inFlight ? "; one probe still waiting for its response" : "");
     }
 
     @Override
@@ -100,6 +103,7 @@ public final class ProbeResult {
         private final Map<TransportError, Long> byError = new EnumMap<>(TransportError.class);
         private Response firstMatch;
         private String last;
+        private boolean inFlight;
 
         Builder(String description, String request, String vantage) {
             this.description = description;
@@ -107,7 +111,12 @@ public final class ProbeResult {
             this.vantage = vantage;
         }
 
+        synchronized void sending() {
+            inFlight = true;
+        }
+
         synchronized long response(Response r, boolean matched) {
+            inFlight = false;
             probes++;
             byStatus.merge(r.statusCode(), 1L, Long::sum);
             StringJoiner headers = new StringJoiner(", ", "[", "]");
@@ -125,6 +134,7 @@ public final class ProbeResult {
         }
 
         synchronized long error(TransportError kind, Exception e) {
+            inFlight = false;
             probes++;
             byError.merge(kind, 1L, Long::sum);
             last = kind + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
