@@ -99,7 +99,7 @@ final class PhaseRecorder {
         latenessTotal.add(scratch);
     }
 
-    /** Closes the current one-second interval; null when nothing finished in it and sending is over. */
+    /** Closes the current one-second interval; null when nothing finished in it and the phase stopped sending. */
     synchronized SecondSample tick(long second) {
         flush();
         long count = secondCount.sumThenReset();

@@ -40,7 +40,6 @@ public final class TrafficRun implements AutoCloseable {
     private final java.util.function.Consumer<String> onPhaseStart;
 
     private final List<PhaseRecorder> recorders = new CopyOnWriteArrayList<>();
-    private final List<PhaseRecorder> ticking = new CopyOnWriteArrayList<>();
     private final List<SecondSample> series = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -186,7 +185,6 @@ public final class TrafficRun implements AutoCloseable {
             long t0 = Math.max(gridT0, System.nanoTime());
             PhaseRecorder rec = new PhaseRecorder(phase.name(), phase.rate(), t0, Instant.now());
             recorders.add(rec);
-            ticking.add(rec);
             long planned = phase.plannedRequests();
             long lastIntended = t0;
             long i = 0;
@@ -269,11 +267,9 @@ public final class TrafficRun implements AutoCloseable {
 
     private synchronized void tick() {
         long second = ticks++;
-        for (PhaseRecorder rec : ticking) {
+        for (PhaseRecorder rec : recorders) {
             SecondSample sample = rec.tick(second);
-            if (sample == null) {
-                ticking.remove(rec);
-            } else if (series.size() < MAX_SERIES) {
+            if (sample != null && series.size() < MAX_SERIES) {
                 series.add(sample);
             }
         }

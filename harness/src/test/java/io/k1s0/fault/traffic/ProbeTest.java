@@ -5,9 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ProbeTest {
+
+    /** rest-assured's first request loads Groovy and takes seconds on a busy machine; pay it once, not inside a deadline. */
+    @BeforeAll
+    static void warmUpRestAssured() {
+        try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> req.response().end())) {
+            Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/")).atMost(Duration.ofSeconds(60))
+                    .untilSeen("any response", r -> true);
+        }
+    }
 
     @Test
     void probesUntilAnInjectedResponseWithTheHeaderIsSeen() {
