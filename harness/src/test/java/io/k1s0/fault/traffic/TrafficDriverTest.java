@@ -50,6 +50,10 @@ class TrafficDriverTest {
         assertThat(result.stopReason()).isEqualTo(StopReason.COMPLETED);
         assertThat(main.latency().getTotalCount()).as("one latency sample per response").isEqualTo(400);
         assertThat(main.sendLateness().getTotalCount()).as("one lateness sample per send").isEqualTo(400);
+        long runSeconds = Duration.between(result.start(), result.end()).toSeconds() + 1;
+        assertThat(result.timeSeries()).as("at most one entry per second").hasSizeLessThanOrEqualTo((int) runSeconds + 1)
+                .extracting(SecondSample::second).doesNotHaveDuplicates();
+        assertThat(result.timeSeries().stream().mapToLong(SecondSample::count).sum()).as("series covers every response").isEqualTo(400);
     }
 
     @Test
@@ -126,7 +130,7 @@ class TrafficDriverTest {
     @Test
     void inFlightBoundDropsAndCountsTheOverflow() {
         try (LoopbackServers.Backend silent = LoopbackServers.Backend.answering(req -> { })) {
-            TrafficResult result = direct().requestTimeout(Duration.ofMillis(800))
+            TrafficResult result = direct().requestTimeout(Duration.ofSeconds(2))
                     .send(Specs.loopback(silent.port(), "/")).atRate(100).forRequests(50).maxInFlight(5).run();
 
             PhaseResult main = result.phase("main");
