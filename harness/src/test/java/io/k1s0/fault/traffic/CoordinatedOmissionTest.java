@@ -28,7 +28,7 @@ class CoordinatedOmissionTest {
                 req.response().end("ok");
             }
         })) {
-            PhaseResult result = Traffic.from(Vantage.direct()).maxConnections(1)
+            PhaseResult result = Traffic.from(Vantage.direct()).maxConnections(1).connectTimeout(Duration.ofSeconds(20))
                     .send(Specs.loopback(backend.port(), "/")).atRate(RATE).forRequests(200).run().total();
 
             Histogram corrected = result.latency();
@@ -37,7 +37,7 @@ class CoordinatedOmissionTest {
             long naiveSlow = countAtLeast(naive, Duration.ofMillis(100));
             // Grid lower bound: slots at 0, 10, …, 90 ms into the stall all wait ≥ 100 ms (timers only add time).
             long expectedAtLeast = STALL_MS * RATE / 1000 / 2;
-            assertThat(result.responses(200)).as("all answered").isEqualTo(200);
+            assertThat(result.responses(200)).as("all answered: %s", result.summary()).isEqualTo(200);
             assertThat(corrected.getMaxValue()).as("corrected max covers the stall (µs)").isGreaterThanOrEqualTo(STALL_MS * 1000);
             assertThat(correctedSlow).as("CO-corrected samples ≥ 100 ms").isGreaterThanOrEqualTo(expectedAtLeast);
             assertThat(naiveSlow).as("naive samples ≥ 100 ms (the stalled request itself)").isGreaterThanOrEqualTo(1);
