@@ -68,6 +68,37 @@ final class HttpEngine implements AutoCloseable {
             loops.add(vertx.getOrCreateContext());
         }
         this.contexts = List.copyOf(loops);
+        warmUp(options);
+    }
+
+    /**
+     * Runs the whole client path once against a throw-away server on 127.0.0.1 inside this engine's own
+     * Vert.x, so class loading and event-loop start-up happen before the first arrival slot rather than
+     * delaying it. No request reaches the target or the proxy.
+     */
+    private void warmUp(EngineOptions options) {
+        HttpClient local = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+        try {
+            io.vertx.core.http.HttpServer server = vertx.createHttpServer()
+                    .requestHandler(req -> req.response().end()).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            RequestTemplate probe = new RequestTemplate("GET", java.net.URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
+                    List.of(), new byte[0]);
+            for (Context loop : contexts) {
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                loop.runOnContext(v -> local.request(optionsFor(probe, options))
+                        .compose(req -> req.send()).compose(HttpClientResponse::body)
+                        .onComplete(ar -> done.complete(null)));
+                done.get(10, TimeUnit.SECONDS);
+            }
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("Engine warm-up did not complete; the first requests may be dispatched late", e);
+        } finally {
+            local.close();
+        }
     }
 
     /** Event-loop contexts to dispatch on; {@link #send} must be called from one of them. */
