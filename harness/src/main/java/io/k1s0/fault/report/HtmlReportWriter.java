@@ -59,6 +59,7 @@ final class HtmlReportWriter {
         h.append("<div class=\"meta\">run <code>").append(Html.escape(r.runId())).append("</code> · environment <b>")
                 .append(Html.escape(r.environment())).append("</b> · ").append(r.start()).append(" → ").append(r.end())
                 .append(" (").append(human(r.duration())).append(")</div>\n");
+        h.append("<div class=\"meta\">").append(Html.escape(why(r))).append("</div>\n");
         cards(h, r);
         if (r.abortedOnBreach() != null) {
             h.append("<div class=\"alert\"><b>Injection aborted on breach</b> at ").append(r.abortedOnBreach().at())
@@ -228,6 +229,29 @@ final class HtmlReportWriter {
 
     private static double offset(RunReport r, Instant t) {
         return Duration.between(r.start(), t).toMillis() / 1000.0;
+    }
+
+    /** One line saying why the overall verdict is what it is. */
+    static String why(RunReport r) {
+        long failed = r.expectations().stream().filter(e -> e.verdict() == Verdict.FAIL).count();
+        long inconclusive = r.expectations().stream().filter(e -> e.verdict() == Verdict.INCONCLUSIVE).count();
+        List<String> reasons = new ArrayList<>();
+        if (r.abortedOnBreach() != null) {
+            reasons.add("injection aborted on breach");
+        }
+        if (r.cleanup() != null && !r.cleanup().faultsRemoved()) {
+            reasons.add("faults remained after cleanup");
+        }
+        if (failed > 0) {
+            reasons.add(failed + " expectation(s) failed");
+        }
+        if (inconclusive > 0) {
+            reasons.add(inconclusive + " inconclusive (too few samples)");
+        }
+        if (r.expectations().isEmpty()) {
+            reasons.add("no expectations were judged");
+        }
+        return reasons.isEmpty() ? "every expectation passed and the faults were removed" : String.join("; ", reasons);
     }
 
     static String human(Duration d) {

@@ -145,7 +145,7 @@ public record RunReport(
                 throw new IllegalArgumentException("phase " + name + ": counts must be >= 0; got requests=" + requests
                         + ", injectedErrors=" + injectedErrors + ", organicErrors=" + organicErrors);
             }
-            errorsByCode = errorsByCode == null ? Map.of() : Map.copyOf(new TreeMap<>(errorsByCode));
+            errorsByCode = java.util.Collections.unmodifiableMap(new TreeMap<>(errorsByCode == null ? Map.of() : errorsByCode));
             series = List.copyOf(series == null ? List.of() : series);
         }
 

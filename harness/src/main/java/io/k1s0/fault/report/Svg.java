@@ -73,7 +73,8 @@ final class Svg {
 
     /** Grouped bars (one group per phase, one bar per series) with a legend. */
     static String barChart(String id, String title, List<String> groups, List<String> series, List<Bar> bars) {
-        double yMax = niceCeiling(Math.max(1, bars.stream().mapToDouble(Bar::value).max().orElse(0) * 1.15));
+        // Counts: a multiple of 4 so the four grid steps are whole numbers.
+        double yMax = Math.ceil(niceCeiling(Math.max(4, bars.stream().mapToDouble(Bar::value).max().orElse(0) * 1.15)) / 4) * 4;
         Scale sy = new Scale(0, yMax, HEIGHT - BOTTOM, TOP);
         StringBuilder s = open(id, title);
         axes(s, null, sy, Numbers::plain, null);
@@ -103,40 +104,58 @@ final class Svg {
         return s.append("</svg>").toString();
     }
 
-    /** Observed fractions as points with their confidence interval; the configured value as a dashed tick. */
+    /**
+     * One row per observed fraction, each on its own scale around its configured value, so an interval of a few
+     * tenths of a percent stays visible: the point is the observed fraction, the bar its interval, the dashed line
+     * the configured fraction.
+     */
     static String intervalChart(String id, String title, List<IntervalPoint> items) {
-        double yMax = 0;
-        for (IntervalPoint p : items) {
-            yMax = Math.max(yMax, Math.max(p.high(), Math.max(p.expected(), p.actual())));
+        int rowHeight = 46;
+        int labelWidth = 210;
+        int height = Math.max(70, TOP + rowHeight * items.size() + 30);
+        StringBuilder s = new StringBuilder().append(fmt(
+                "<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\"><title>%s</title>",
+                id, WIDTH, height, WIDTH, height, Html.escape(title), Html.escape(title)));
+        if (items.isEmpty()) {
+            s.append(fmt("<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#6b7280\">no fraction expectations with an interval</text>",
+                    16, TOP + 20));
         }
-        yMax = niceCeiling(Math.max(0.01, yMax * 1.2));
-        Scale sy = new Scale(0, yMax, HEIGHT - BOTTOM, TOP);
-        StringBuilder s = open(id, title);
-        axes(s, null, sy, Numbers::percent, null);
-        double slot = (double) (WIDTH - LEFT - RIGHT) / Math.max(1, items.size());
         for (int i = 0; i < items.size(); i++) {
             IntervalPoint p = items.get(i);
-            double cx = LEFT + slot * i + slot / 2;
-            double ye = sy.at(p.expected());
+            double lo = Math.min(p.low(), Math.min(p.expected(), p.actual()));
+            double hi = Math.max(p.high(), Math.max(p.expected(), p.actual()));
+            double pad = Math.max((hi - lo) * 0.35, Math.max(hi, 0.001) * 0.05);
+            Scale sx = new Scale(Math.max(0, lo - pad), hi + pad, labelWidth + 10, WIDTH - RIGHT - 135);
+            double y = TOP + rowHeight * i + 20;
+            s.append(fmt("<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#111827\">%s</text>", 8, y + 4,
+                    Html.escape(shorten(p.label(), 34))));
+            s.append(fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e7eb\"/>",
+                    sx.at(sx.from), sx.at(sx.to), y, y));
+            s.append(fmt("<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" text-anchor=\"middle\" fill=\"#9ca3af\">%s</text>"
+                    + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" text-anchor=\"middle\" fill=\"#9ca3af\">%s</text>",
+                    sx.at(sx.from), y + 18, Numbers.percent(sx.from), sx.at(sx.to), y + 18, Numbers.percent(sx.to)));
+            double xe = sx.at(p.expected());
             s.append(fmt("<line class=\"configured\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#6b7280\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>",
-                    cx - 26, cx + 26, ye, ye));
-            double lo = sy.at(p.low());
-            double hi = sy.at(p.high());
+                    xe, xe, y - 14, y + 14));
+            double x0 = sx.at(p.low());
+            double x1 = sx.at(p.high());
             s.append(fmt("<g class=\"error-bar\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#1d4ed8\" stroke-width=\"2\"/>"
                     + "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#1d4ed8\" stroke-width=\"2\"/>"
                     + "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#1d4ed8\" stroke-width=\"2\"/></g>",
-                    cx, cx, lo, hi, cx - 8, cx + 8, lo, lo, cx - 8, cx + 8, hi, hi));
-            s.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#1d4ed8\"><title>%s: observed %s (%s – %s), configured %s</title></circle>",
-                    cx, sy.at(p.actual()), Html.escape(p.label()), Numbers.percent(p.actual()), Numbers.percent(p.low()),
+                    x0, x1, y, y, x0, x0, y - 7, y + 7, x1, x1, y - 7, y + 7));
+            s.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#1d4ed8\"><title>%s: observed %s (%s – %s), configured %s</title></circle>",
+                    sx.at(p.actual()), y, Html.escape(p.label()), Numbers.percent(p.actual()), Numbers.percent(p.low()),
                     Numbers.percent(p.high()), Numbers.percent(p.expected())));
-            s.append(fmt("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#1d4ed8\">%s</text>", cx + 10, sy.at(p.actual()) + 4,
-                    Numbers.percent(p.actual())));
-            s.append(fmt("<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#374151\">%s</text>",
-                    cx, HEIGHT - BOTTOM + 16, Html.escape(shorten(p.label(), (int) (slot / 6.5)))));
+            s.append(fmt("<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#1d4ed8\">%s</text>"
+                    + "<text x=\"%d\" y=\"%.1f\" font-size=\"9\" fill=\"#6b7280\">%s – %s · cfg %s</text>",
+                    WIDTH - RIGHT - 112, y - 2, Numbers.percent(p.actual()), WIDTH - RIGHT - 112, y + 11,
+                    Numbers.percent(p.low()), Numbers.percent(p.high()), Numbers.percent(p.expected())));
         }
-        s.append(fmt("<g font-size=\"10\" fill=\"#374151\"><circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#1d4ed8\"/><text x=\"%d\" y=\"%d\">observed with interval</text>"
+        int ly = height - 10;
+        s.append(fmt("<g font-size=\"10\" fill=\"#374151\"><circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#1d4ed8\"/>"
+                        + "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#1d4ed8\" stroke-width=\"2\"/><text x=\"%d\" y=\"%d\">observed with interval</text>"
                         + "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#6b7280\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\">configured</text></g>",
-                LEFT + 6, HEIGHT - 10, LEFT + 14, HEIGHT - 6, LEFT + 150, LEFT + 170, HEIGHT - 10, HEIGHT - 10, LEFT + 176, HEIGHT - 6));
+                16, ly - 4, 8, 24, ly - 4, ly - 4, 30, ly, 160, 160, ly - 12, ly + 2, 166, ly));
         return s.append("</svg>").toString();
     }
 
