@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         description = "Proves the k1s0 Istio mesh behaves as designed under failure.",
         subcommands = {
             LintCommand.class,
+            RunCommand.class,
+            PlanCommand.class,
+            SweepCommand.class,
+            LocalMeshCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
