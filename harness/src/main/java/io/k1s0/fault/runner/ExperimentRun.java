@@ -59,6 +59,9 @@ final class ExperimentRun {
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
     private static final Duration BREACH_CHECK = Duration.ofSeconds(2);
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WARM_UP_ROUND = Duration.ofSeconds(3);
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+    private static final long WARM_P99_MILLIS = 250;
 
     private final RunSettings settings;
     private final Experiment experiment;
@@ -87,11 +90,15 @@ final class ExperimentRun {
         PhaseDurations p = phases();
         out.printf("experiment %s: baseline %s, injection %s, recovery %s (total %s) at %.0f rps%n", experiment.name(),
                 human(p.baseline()), human(p.injection()), human(p.recovery()), human(p.total()), rate());
-        long injectionRequests = Math.round(rate() * p.injection().toSeconds());
+        List<Experiment.Request> requests = experiment.spec().traffic().requests();
+        String firstTarget = service(requests.get(0));
         for (Experiment.Expectation e : experiment.spec().expectations()) {
             long needed = planner.requiredRequests(experiment, e);
-            out.printf("  expectation %s %s %s needs %d requests; the injection phase sends about %d%s%n",
-                    e.metric().yamlName(), e.op().yamlName(), e.value(), needed, injectionRequests,
+            String target = e.target() == null ? firstTarget : e.target();
+            long share = requests.stream().filter(r -> service(r).equals(target)).count();
+            long injectionRequests = Math.round(rate() * p.injection().toSeconds() * share / requests.size());
+            out.printf("  expectation %s %s %s needs %d requests to %s; the injection phase sends about %d%s%n",
+                    e.metric().yamlName(), e.op().yamlName(), e.value(), needed, target, injectionRequests,
                     needed > injectionRequests ? " (expect INCONCLUSIVE; raise --rate or --duration)" : "");
         }
         out.flush();
@@ -135,11 +142,12 @@ final class ExperimentRun {
         RunReport.Builder report = RunReport.builder(settings.runId(), experiment.name(), mesh.kind());
         describeFaults(report, targets);
         PhaseDurations p = phases();
-        long cap = Optional.ofNullable(experiment.spec().traffic().maxRequests()).orElse(Long.MAX_VALUE / 4);
+        long cap = Optional.ofNullable(experiment.spec().traffic().maxRequests()).orElse(PhaseDriver.NO_CAP);
         List<Experiment.Request> requests = experiment.spec().traffic().requests();
-        String defaultTarget = requests.get(0).host().split("\\.")[0];
+        String defaultTarget = service(requests.get(0));
         Progress progress = new Progress(out, p, start);
 
+        warmUp(traffic, requests);
         PhaseOutcome baseline = drive("baseline", traffic, requests, p.baseline(), cap, metrics, progress, null);
         report.phase(baseline.phase(start)).mesh(baseline.meshNumbers());
 
@@ -186,6 +194,34 @@ final class ExperimentRun {
             return CLEANUP_FAILED;
         }
         return built.overall() == RunReport.Verdict.PASS ? PASSED : FAILED;
+    }
+
+    /**
+     * Short rounds at a rising rate before the baseline, not reported, until one round at the full rate is healthy
+     * (no errors, P99 under {@value #WARM_P99_MILLIS} ms) or {@link #WARM_UP_LIMIT} passes. A cold JVM answers the
+     * first requests slowly; at full rate those timeouts would trip outlier detection before measuring starts.
+     */
+    private void warmUp(Traffic traffic, List<Experiment.Request> requests) {
+        double[] steps = {0.1, 0.25, 0.5, 1.0};
+        Instant deadline = Instant.now().plus(WARM_UP_LIMIT);
+        long sent = 0;
+        for (int round = 0; Instant.now().isBefore(deadline); round++) {
+            double warmRate = rate() * steps[Math.min(round, steps.length - 1)];
+            try (PhaseDriver driver = PhaseDriver.start(traffic, "warm-up", requests, warmRate, WARM_UP_ROUND, PhaseDriver.NO_CAP)) {
+                PhaseDriver.Numbers n = driver.awaitResult(WARM_UP_ROUND.plusSeconds(30));
+                sent += n.sent();
+                boolean healthy = n.errors() == 0 && n.p99Millis() < WARM_P99_MILLIS;
+                if (warmRate >= rate() && healthy) {
+                    out.printf(Locale.ROOT, "warm-up: %d requests, healthy at %.0f rps (P99 %.1f ms); not reported%n",
+                            sent, warmRate, n.p99Millis());
+                    out.flush();
+                    return;
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "warm-up: %d requests in %s and not yet healthy at full rate; measuring anyway%n", sent,
+                human(WARM_UP_LIMIT));
+        out.flush();
     }
 
     private void gate(Traffic traffic, Experiment.Request request) {
@@ -288,6 +324,11 @@ final class ExperimentRun {
         out.println("  " + files.markdown().toAbsolutePath());
         out.println("  " + files.html().toAbsolutePath());
         out.flush();
+    }
+
+    /** The Service name of a request's host ({@code order-server.k1s0-service} → {@code order-server}). */
+    static String service(Experiment.Request r) {
+        return r.host().split("\\.")[0];
     }
 
     static String human(Duration d) {

@@ -44,6 +44,9 @@ final class PhaseDriver implements AutoCloseable {
         }
     }
 
+    /** The traffic driver's largest request cap: effectively none. */
+    static final long NO_CAP = 100_000_000L;
+
     private final List<TrafficRun> runs = new ArrayList<>();
 
     private PhaseDriver() {
@@ -53,7 +56,7 @@ final class PhaseDriver implements AutoCloseable {
                              Duration duration, long maxRequests) {
         PhaseDriver driver = new PhaseDriver();
         double each = rate / requests.size();
-        long capEach = Math.max(1, maxRequests / requests.size());
+        long capEach = Math.max(1, Math.min(NO_CAP, maxRequests) / requests.size());
         for (Experiment.Request r : requests) {
             driver.runs.add(traffic.send(Method.valueOf(r.method()), spec(r))
                     .phase(phase).atRate(each).forDuration(duration)
