@@ -136,7 +136,7 @@ final class MeshTarget implements AutoCloseable {
         }
     }
 
-    private static void applyManifests(KubernetesClient client, Path manifestsDir) {
+    static void applyManifests(KubernetesClient client, Path manifestsDir) {
         if (manifestsDir == null || !Files.isDirectory(manifestsDir)) {
             return;
         }
