@@ -110,7 +110,7 @@ final class ExperimentRun {
         Experiment.Vantage vantage = experiment.spec().traffic().vantage();
         List<TargetResolver.ResolvedTarget> targets;
         try {
-            targets = new TargetResolver(mesh.client()).resolve(experiment, settings.experimentFile().toString());
+            targets = new TargetResolver(mesh.client()).resolve(experiment, settings.experimentFile().getFileName().toString());
         } catch (ExperimentException e) {
             err.println(e.getMessage());
             err.println("nothing was applied");

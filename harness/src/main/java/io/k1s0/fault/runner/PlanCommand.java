@@ -56,7 +56,7 @@ final class PlanCommand implements Callable<Integer> {
                 : MeshTarget.cluster(Optional.empty(), List.of())) {
             List<TargetResolver.ResolvedTarget> targets;
             try {
-                targets = new TargetResolver(mesh.client()).resolve(e, experiment.toString());
+                targets = new TargetResolver(mesh.client()).resolve(e, experiment.getFileName().toString());
             } catch (ExperimentException ex) {
                 err.println(ex.getMessage());
                 err.flush();

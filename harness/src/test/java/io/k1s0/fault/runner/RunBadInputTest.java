@@ -90,7 +90,8 @@ class RunBadInputTest {
                 Arguments.of("duplicated key", with("rate: 20", "rate: 20\n    rate: 30"), "spec.traffic.rate: duplicated field 'rate'"),
                 Arguments.of("broken YAML", with("  faults:\n", "  faults: [\n"), "not valid YAML"),
                 Arguments.of("unknown host (found when resolving against the cluster)",
-                        with("host: order-server", "host: order-srever"),
+                        with("    - host: order-server\n", "    - host: order-srever\n")
+                                .replace("target: order-server", "target: order-srever"),
                         "spec.targets[0].host: unknown host \"order-srever\" in namespace k1s0-service"));
     }
 
@@ -123,7 +124,7 @@ class RunBadInputTest {
         assertThat(o.exitCode()).as("exit code for %s; stderr: %s", kind, o.err()).isEqualTo(2);
         List<String> problems = o.err().lines().filter(l -> !l.equals("nothing was applied")).toList();
         assertThat(problems).as("stderr for %s: exactly one problem line", kind).hasSize(1);
-        assertThat(problems.get(0)).as("the problem names the file, the field and the value").startsWith(file.toString())
+        assertThat(problems.get(0)).as("the problem names the file, the field and the value").startsWith(file.getFileName() + ":")
                 .contains(expected);
         assertThat(o.err()).as("stderr says nothing was applied").contains("nothing was applied");
         assertThat(mesh.virtualServices()).as("VirtualServices (name → resourceVersion) after the refused run")
