@@ -64,6 +64,9 @@ class ReportWritersTest {
         assertThat(suite.getAttribute("failures")).as("failures attribute").isEqualTo("1");
         assertThat(suite.getAttribute("skipped")).as("skipped attribute").isEqualTo("1");
         assertThat(suite.getAttribute("errors")).as("errors attribute").isEqualTo("0");
+        assertThat(suite.getAttribute("timestamp")).as("zone-less timestamp as the common JUnit XSD wants")
+                .isEqualTo("2026-11-23T01:00:00");
+        assertThat(suite.getAttribute("time")).as("suite time in seconds").isEqualTo("300.000");
         NodeList cases = suite.getElementsByTagName("testcase");
         assertThat(cases.getLength()).as("testcase elements").isEqualTo(6);
         for (int i = 0; i < cases.getLength(); i++) {
