@@ -2,8 +2,12 @@ package io.k1s0.fault.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,5 +65,22 @@ class PushgatewayPayloadTest {
                 .hasMessageContaining("other than job");
         assertThatThrownBy(() -> new PushgatewayClient(URI.create("pushgateway:9091"), Map.of(), HttpSettings.defaults()))
                 .hasMessageContaining("pushgateway url is 'pushgateway:9091'");
+    }
+
+    @Test
+    void promtoolAcceptsThePushedTextApartFromTheContractsMillisecondName() throws Exception {
+        Path promtool = RealPrometheus.binary("promtool");
+        assumeThat(promtool).as("promtool (Debian package prometheus) is not installed; skipping the lint").isNotNull();
+        Path file = Files.createTempFile("push", ".txt");
+        Files.writeString(file, PushgatewayPayload.render(SampleRuns.weekly("run-1")));
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        // grafana/README.md fixes fault_injection_run_p99_milliseconds; promtool prefers seconds. Nothing else may appear.
+        List<String> problems = out.lines().filter(l -> !l.isBlank())
+                .filter(l -> !l.equals("fault_injection_run_p99_milliseconds use base unit \"seconds\" instead of \"milliseconds\""))
+                .toList();
+        assertThat(problems).as("promtool check metrics (exit %d): %s", p.exitValue(), out).isEmpty();
     }
 }
