@@ -46,7 +46,9 @@ final class JUnitXmlWriter {
             xml.writeAttribute("errors", "0");
             xml.writeAttribute("skipped", Long.toString(skipped));
             xml.writeAttribute("time", seconds(report.duration()));
-            xml.writeAttribute("timestamp", report.start().toString());
+            // The common JUnit XSD's timestamp has no zone; the value is UTC.
+            xml.writeAttribute("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC).format(report.start()));
             xml.writeStartElement("properties");
             property(xml, "runId", report.runId());
             property(xml, "environment", report.environment());
@@ -124,7 +126,7 @@ final class JUnitXmlWriter {
             s.append(" [").append(Numbers.inUnit(e.intervalLow(), e.unit())).append(", ")
                     .append(Numbers.inUnit(e.intervalHigh(), e.unit())).append(']');
         }
-        return s.append(", samples ").append(e.samples()).append(" of ").append(e.neededSamples()).append(" needed")
+        return s.append(", samples ").append(e.samples()).append(" (").append(e.neededSamples()).append(" needed)")
                 .toString();
     }
 

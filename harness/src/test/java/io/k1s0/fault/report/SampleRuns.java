@@ -48,7 +48,7 @@ final class SampleRuns {
                 .mesh(new RunReport.MeshNumbers("injection", 1_730, 1_644, 2, 1, 0))
                 .mesh(new RunReport.MeshNumbers("recovery", 6, 6, 0, 0, 0))
                 .cleanup(new RunReport.Cleanup(true, List.of(), "re-read 1 VirtualService: fault routes gone"))
-                .links("https://grafana.example.test/d/fault-injection-results?from=1763859600000&to=1763859900000",
+                .links("https://grafana.example.test/d/fault-injection-results?from=1795395600000&to=1795395900000",
                         "https://reports.example.test/runs/" + runId + ".html");
         return b;
     }
