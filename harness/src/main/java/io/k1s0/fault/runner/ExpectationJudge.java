@@ -2,6 +2,7 @@ package io.k1s0.fault.runner;
 
 import io.k1s0.fault.experiment.Experiment;
 import io.k1s0.fault.experiment.SampleSizePlanner;
+import io.k1s0.fault.metrics.MeshMetric;
 import io.k1s0.fault.metrics.MeshSnapshot;
 import io.k1s0.fault.metrics.PromQl;
 import io.k1s0.fault.report.RunReport;
@@ -74,7 +75,9 @@ final class ExpectationJudge {
                 v = Judge.p99Below(w, e.duration(), c);
                 unit = "ms";
                 expected = (double) e.duration().toMillis();
-                actual = clientMicros.getTotalCount() == 0 ? null : clientMicros.getValueAtPercentile(99) / 1000.0;
+                // the same number the verdict judges: the edge's P99 from the caller sidecar's buckets
+                double p99 = snapshot.buckets(MeshMetric.REQUEST_DURATION, PromQl.LATENCY_P99.selector(w.scope())).quantile(0.99);
+                actual = Double.isNaN(p99) ? null : p99;
             }
             default -> {
                 PromQl entry = e.metric() == Experiment.Metric.RETRIES ? PromQl.RETRIES : PromQl.EJECTIONS;
