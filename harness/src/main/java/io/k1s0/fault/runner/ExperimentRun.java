@@ -151,6 +151,7 @@ final class ExperimentRun {
         PhaseOutcome baseline = drive("baseline", traffic, requests, p.baseline(), cap, metrics, progress, null);
         report.phase(baseline.phase(start)).mesh(baseline.meshNumbers());
 
+        Feeds feeds = new Feeds(experiment.spec().reporting(), out, System.getenv());
         FaultInstaller installer = new FaultInstaller(mesh.client(), settings.runId(), owner(), Clock.systemUTC());
         Duration ttl = p.injection().plus(p.recovery()).plus(EXPIRY_MARGIN);
         PhaseOutcome injection;
@@ -159,6 +160,7 @@ final class ExperimentRun {
         List<String> cleanupFailures;
         try (FaultSession session = new FaultSession(mesh.client(), installer, FaultSession.JobOwner.fromEnvironment(System.getenv()))) {
             faultsOn = Instant.now();
+            feeds.faultsOn(settings.runId(), experiment.name(), faultsOn);
             for (TargetResolver.ResolvedTarget t : targets) {
                 FaultSpec spec = experiment.faultSpec(t.service(), t.namespace());
                 session.install(spec, ttl);
@@ -171,6 +173,7 @@ final class ExperimentRun {
             injection = drive("injection", traffic, requests, p.injection(), cap, metrics, progress, monitor);
             cleanupFailures = session.removeAll();
             faultsOff = Instant.now();
+            feeds.faultsOff(faultsOff);
             out.printf("faults removed (%s)%n", cleanupFailures.isEmpty() ? "all" : "FAILED: " + cleanupFailures);
             out.flush();
         }
@@ -190,6 +193,7 @@ final class ExperimentRun {
         RunReport built = report.build();
         ReportFiles.Written files = ReportFiles.write(built, settings.outputDir());
         printSummary(built, files);
+        feeds.finish(built, settings.outputDir());
         if (!remaining.isEmpty() || !cleanupFailures.isEmpty()) {
             return CLEANUP_FAILED;
         }
