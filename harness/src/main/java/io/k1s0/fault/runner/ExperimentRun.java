@@ -139,13 +139,22 @@ final class ExperimentRun {
                 .requestTimeout(Duration.ofSeconds(5));
         List<URI> metricsTargets = mesh.vantage().metrics(vantage.workload(), vantage.namespace());
         MetricsSource metrics = new ScrapeSource("envoy-stats", metricsTargets, SCRAPE_TIMEOUT);
+        try (LiveFeed live = new LiveFeed(experiment.name(), targets, settings.metricsPort())) {
+            live.address().ifPresent(a -> out.printf("live metrics: http://%s:%d/metrics%n", a.getHostString(), a.getPort()));
+            return runPhases(mesh, start, targets, traffic, metrics, live);
+        }
+    }
+
+    private int runPhases(MeshTarget mesh, Instant start, List<TargetResolver.ResolvedTarget> targets, Traffic traffic,
+                          MetricsSource metrics, LiveFeed live) {
+        Experiment.Vantage vantage = experiment.spec().traffic().vantage();
         RunReport.Builder report = RunReport.builder(settings.runId(), experiment.name(), mesh.kind());
         describeFaults(report, targets);
         PhaseDurations p = phases();
         long cap = Optional.ofNullable(experiment.spec().traffic().maxRequests()).orElse(PhaseDriver.NO_CAP);
         List<Experiment.Request> requests = experiment.spec().traffic().requests();
         String defaultTarget = service(requests.get(0));
-        Progress progress = new Progress(out, p, start);
+        Progress progress = new Progress(out, p, start, live);
 
         warmUp(traffic, requests);
         PhaseOutcome baseline = drive("baseline", traffic, requests, p.baseline(), cap, metrics, progress, null);
@@ -161,6 +170,7 @@ final class ExperimentRun {
         try (FaultSession session = new FaultSession(mesh.client(), installer, FaultSession.JobOwner.fromEnvironment(System.getenv()))) {
             faultsOn = Instant.now();
             feeds.faultsOn(settings.runId(), experiment.name(), faultsOn);
+            live.faultActive(true);
             for (TargetResolver.ResolvedTarget t : targets) {
                 FaultSpec spec = experiment.faultSpec(t.service(), t.namespace());
                 session.install(spec, ttl);
@@ -174,10 +184,16 @@ final class ExperimentRun {
             cleanupFailures = session.removeAll();
             faultsOff = Instant.now();
             feeds.faultsOff(faultsOff);
+            live.faultActive(false);
             out.printf("faults removed (%s)%n", cleanupFailures.isEmpty() ? "all" : "FAILED: " + cleanupFailures);
             out.flush();
         }
         report.phase(injection.phase(start)).mesh(injection.meshNumbers()).faultWindow(faultsOn, faultsOff);
+        for (TargetResolver.ResolvedTarget t : targets) {
+            Selector edge = Selector.all().eq("source_workload", vantage.workload()).eq("destination_service_name", t.service());
+            live.injected("abort", t.service(), Math.round(PromQl.INJECTED_ABORTS.evaluate(injection.snapshot(), edge)));
+            live.injected("delay", t.service(), Math.round(PromQl.INJECTED_DELAYS.evaluate(injection.snapshot(), edge)));
+        }
         injection.breach().ifPresent(b -> report.abortedOnBreach(new RunReport.Breach(b.at(), b.breach().metric(),
                 b.breach().value(), b.breach().threshold(), b.breach().message())));
 
@@ -193,6 +209,7 @@ final class ExperimentRun {
         RunReport built = report.build();
         ReportFiles.Written files = ReportFiles.write(built, settings.outputDir());
         printSummary(built, files);
+        live.finish(built.abortedOnBreach() != null ? "aborted" : built.overall() == RunReport.Verdict.PASS ? "success" : "failure");
         feeds.finish(built, settings.outputDir());
         if (!remaining.isEmpty() || !cleanupFailures.isEmpty()) {
             return CLEANUP_FAILED;
@@ -382,8 +399,11 @@ final class ExperimentRun {
         private volatile Instant phaseStart = Instant.now();
         private volatile Duration phaseLength = Duration.ZERO;
 
-        Progress(PrintWriter out, PhaseDurations phases, Instant runStart) {
+        private final LiveFeed live;
+
+        Progress(PrintWriter out, PhaseDurations phases, Instant runStart, LiveFeed live) {
             this.out = out;
+            this.live = live;
             this.phases = phases;
             this.runStart = runStart;
         }
@@ -392,9 +412,11 @@ final class ExperimentRun {
             this.phase = name;
             this.phaseStart = start;
             this.phaseLength = length;
+            live.phase(name);
         }
 
         void print(PhaseDriver.Numbers n) {
+            live.progress(n);
             Duration elapsed = Duration.between(phaseStart, Instant.now());
             double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
             synchronized (out) {

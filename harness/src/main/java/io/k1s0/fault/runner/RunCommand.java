@@ -87,6 +87,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How often the progress line is printed (at most 10s). Default: ${DEFAULT-VALUE}.")
     private Duration progressInterval;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve the run's live /metrics (fault active, phase, requests, errors, client P99, chaos_* "
+                    + "metrics) on this port, all interfaces, while the run lasts (0 = a free port). Default: off.")
+    private Integer metricsPort;
+
     @Option(names = "--run-id", paramLabel = "ID", description = "Run ID (1-20 of a-z, 0-9, '-'); default generated.")
     private String runId;
 
@@ -114,6 +119,10 @@ final class RunCommand implements Callable<Integer> {
         if (rate != null && !(rate > 0 && rate <= 50_000)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate: '" + rate + "' is not allowed; allowed: 0 < rate <= 50000");
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port: '" + metricsPort
+                    + "' is not allowed; allowed: 0-65535");
+        }
         Experiment loaded;
         try {
             loaded = withAllowedContexts(new ExperimentLoader().load(experiment));
@@ -127,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
                 Optional.ofNullable(duration), Optional.ofNullable(rate), outputDir(loaded), loaded.spec().safety().allowedContexts(),
                 Optional.ofNullable(vantageProxy), metricsEndpoints.isEmpty()
                         ? List.of(URI.create("http://127.0.0.1:15090/stats/prometheus")) : metricsEndpoints,
-                progressInterval, manifests);
+                progressInterval, manifests, Optional.ofNullable(metricsPort));
         ExperimentRun run = new ExperimentRun(settings, loaded, out, err);
         StagingGuard guard = new StagingGuard();
         if (dryRun) {

@@ -9,5 +9,5 @@ import java.util.Optional;
 /** The options of one {@code run}, checked by {@link RunCommand}. */
 record RunSettings(Path experimentFile, String runId, Optional<Duration> duration, Optional<Double> rate, Path outputDir,
                    List<String> allowedContexts, Optional<URI> vantageProxy, List<URI> metricsEndpoints,
-                   Duration progressInterval, Path manifestsDir) {
+                   Duration progressInterval, Path manifestsDir, Optional<Integer> metricsPort) {
 }
