@@ -49,7 +49,7 @@ class PlanAndSweepCommandTest {
         assertThat(o.exitCode()).as("plan exit code; stderr: %s", o.err()).isZero();
         assertThat(o.out()).as("plan output")
                 .contains("# UPDATE VirtualService k1s0-service/order-server")
-                .containsPattern("\\+ +- name: \"?fh-plan-")
+                .containsPattern("\\+ +name: \"?fh-plan-")
                 .containsPattern("\\+ +httpStatus: 503")
                 .containsPattern("\\+ +fault.k1s0.io/expires-at: ")
                 .contains("1 VirtualService change(s) planned for 1 target service(s); nothing applied");
