@@ -26,8 +26,11 @@ import java.util.stream.Stream;
 final class MeshTarget implements AutoCloseable {
 
     static final String TOPOLOGY_RESOURCE = "k1s0-local-topology.yaml";
-    /** manifests/ folders applied to the local mesh: routing, tier defaults, circuit breakers (no Flagger, no fault window). */
-    static final List<String> LOCAL_MANIFEST_FOLDERS = List.of("routing", "tier-defaults", "circuit-breakers");
+    /**
+     * manifests/ folders applied to the local mesh (no Flagger, no fault window), DestinationRules first: a
+     * VirtualService naming a subset no DestinationRule defines yet is rejected (Istio's "make before break").
+     */
+    static final List<String> LOCAL_MANIFEST_FOLDERS = List.of("circuit-breakers", "tier-defaults", "routing");
 
     /** Where traffic leaves from and what to scrape for that caller. */
     interface VantageLookup {
