@@ -15,12 +15,13 @@ import picocli.CommandLine;
 
 /**
  * On-demand benchmark (not a test): a compressed weekly run on the local mesh, 5 minutes at 200 rps, in this JVM,
- * sampling used heap after a GC hint every 10 s. Prints a table, the maximum and the trend (least-squares slope
+ * sampling used heap after a GC hint every 10 s. The experiment is the local weekly one without abort-on-breach
+ * limits, so a slow shared machine cannot end the run early. Prints a table, the maximum and the trend (least-squares slope
  * after the first minute). Target: heap under 256 MB, no upward trend.
  *
  * <pre>
  * cd harness && mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xmx512m -cp target/test-classes:target/classes:$(cat target/cp.txt) io.k1s0.fault.runner.RunnerMemoryBenchmark [duration] [rate]
+ * java -Xmx512m -cp target/test-classes:target/classes:$(cat target/cp.txt) io.k1s0.fault.runner.RunnerMemoryBenchmark [duration] [rate] [experiment]
  * </pre>
  */
 public final class RunnerMemoryBenchmark {
@@ -33,10 +34,11 @@ public final class RunnerMemoryBenchmark {
     public static void main(String[] args) throws Exception {
         String duration = args.length > 0 ? args[0] : "5m";
         String rate = args.length > 1 ? args[1] : "200";
+        String experiment = args.length > 2 ? args[2] : "src/test/resources/runner/memory-benchmark.yaml";
         PrintWriter runOutput = new PrintWriter(System.out, true);
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> new CommandLine(new FaultRunner())
                 .setOut(runOutput).setErr(runOutput)
-                .execute("run", "--experiment", "../examples/weekly-local.yaml", "--environment", "local",
+                .execute("run", "--experiment", experiment, "--environment", "local",
                         "--manifests", "../manifests", "--duration", duration, "--rate", rate,
                         "--output", "target/memory-benchmark-reports", "--run-id", "memory-benchmark"));
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
