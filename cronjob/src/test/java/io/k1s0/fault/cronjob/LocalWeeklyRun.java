@@ -18,6 +18,7 @@ import io.k1s0.fault.traffic.TrafficRun;
 import io.k1s0.fault.traffic.Vantage;
 import io.restassured.builder.RequestSpecBuilder;
 import java.io.IOException;
+import org.HdrHistogram.Histogram;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
  * A compressed weekly run on the local mesh, driven directly (not through {@code fault-runner run}): the k1s0
  * topology order-bff -> order-server (stable x2, canary x1), the design's order-server VirtualService (retries) and
  * DestinationRule (outlier detection) from {@code manifests/}, then baseline -> injection (10 % x 500 ms delay and
- * 5 % x 503 abort installed by {@link FaultInstaller}) -> recovery at a constant rate from order-bff's sidecar.
+ * 5 % x 503 abort installed by {@link FaultInstaller}) -> recovery at a constant rate (after a short warm-up) from order-bff's sidecar.
  * The runner's live numbers go to {@link LiveMetrics}; the summary becomes a {@link RunReport} for the Pushgateway.
  *
  * <p>The canary answers 503 to 60 % of requests: a broken canary is what the dashboard's retry and ejection panels
@@ -57,10 +58,14 @@ final class LocalWeeklyRun {
     static final double CONFIDENCE = 0.99;
 
     /** Phase lengths and rate: long enough for a conclusive 5 % check, short enough for a unit-test suite. */
-    static final Duration BASELINE = Duration.ofSeconds(8);
-    static final Duration INJECTION = Duration.ofSeconds(16);
-    static final Duration RECOVERY = Duration.ofSeconds(6);
-    static final double RATE = 100;
+    /** Warms the JVM's and the mesh's code paths first: a cold JVM answers in seconds, not milliseconds. */
+    static final Duration WARMUP = Duration.ofSeconds(3);
+    static final Duration BASELINE = Duration.ofSeconds(5);
+    static final Duration INJECTION = Duration.ofSeconds(12);
+    static final Duration RECOVERY = Duration.ofSeconds(3);
+    static final double RATE = 60;
+    /** The live client P99 covers the last few seconds, like the runner's progress window. */
+    static final int CLIENT_P99_WINDOW_SECONDS = 3;
 
     /** What happened when, and what the runner would have reported. */
     record Record(String runId, Instant start, Instant faultStart, Instant removeStart, Instant faultEnd, Instant end,
@@ -81,8 +86,9 @@ final class LocalWeeklyRun {
 
     /** The design's order-server routing (retries) and circuit breaker (outlier detection), applied as in a cluster. */
     static void applyDesignManifests(KubernetesClient client, Path manifests) {
-        for (Path file : List.of(manifests.resolve("routing/order-server-virtualservice.yaml"),
-                manifests.resolve("circuit-breakers/order-server-destinationrule.yaml"))) {
+        // DestinationRule first: a VirtualService naming subsets no DestinationRule defines is rejected.
+        for (Path file : List.of(manifests.resolve("circuit-breakers/order-server-destinationrule.yaml"),
+                manifests.resolve("routing/order-server-virtualservice.yaml"))) {
             try (InputStream in = Files.newInputStream(file)) {
                 for (HasMetadata item : client.load(in).items()) {
                     client.resource(item).createOr(NonDeletingOperation::update);
@@ -101,23 +107,30 @@ final class LocalWeeklyRun {
         FaultInstaller installer = new FaultInstaller(mesh.client(), runId, "test/" + EXPERIMENT, Clock.systemUTC());
         FaultSpec fault = FaultSpec.builder().target(SERVICE, NAMESPACE).delay(DELAY_PERCENT, DELAY)
                 .abort(ABORT_PERCENT, ABORT_STATUS).build();
-        Instant[] marks = new Instant[3];
+        Instant[] marks = new Instant[4];
         InstalledFault[] installed = new InstalledFault[1];
         long[] injectedAtStart = new long[2];
         var orders = new RequestSpecBuilder().setBaseUri("http://" + SERVICE + "." + NAMESPACE).setPort(80)
                 .setBasePath("/orders").build();
-        Instant start = Instant.now();
         TrafficRun[] running = new TrafficRun[1];
         ScheduledExecutorService p99Updates = Executors.newSingleThreadScheduledExecutor();
         try {
-            running[0] = Traffic.from(Vantage.viaProxy(mesh.proxyFor("order-bff", NAMESPACE))).send(orders)
-                    .phase("baseline").atRate(RATE).forDuration(BASELINE)
+            // generous connect timeout: on a loaded 2-core CI machine the in-JVM proxy can stall for a second or two
+            running[0] = Traffic.from(Vantage.viaProxy(mesh.proxyFor("order-bff", NAMESPACE)))
+                    .connectTimeout(Duration.ofSeconds(10)).send(orders)
+                    .phase("warmup").atRate(RATE).forDuration(WARMUP)
+                    .phase("baseline").forDuration(BASELINE)
                     .phase("injection").forDuration(INJECTION)
                     .phase("recovery").forDuration(RECOVERY)
                     .maxRequests(10_000)
                     .onPhaseStart(phase -> {
+                        if (phase.equals("warmup")) {
+                            return;
+                        }
                         live.phase(phase);
-                        if (phase.equals("injection")) {
+                        if (phase.equals("baseline")) {
+                            marks[3] = Instant.now();
+                        } else if (phase.equals("injection")) {
                             injectedAtStart[0] = injected.delayed();
                             injectedAtStart[1] = injected.aborted();
                             installed[0] = installer.install(fault, Duration.ofMinutes(5));
@@ -133,10 +146,12 @@ final class LocalWeeklyRun {
                         }
                     })
                     .start();
-            // the live client P99 gauge: the current phase's P99 so far, refreshed every second
-            p99Updates.scheduleAtFixedRate(() -> currentPhase(running[0].snapshot())
-                    .ifPresent(p -> live.clientP99(p.latency().getValueAtPercentile(99) / 1000.0)), 1, 1, TimeUnit.SECONDS);
-            TrafficResult result = running[0].awaitResult(BASELINE.plus(INJECTION).plus(RECOVERY).plus(Duration.ofSeconds(20)));
+            ClientP99 clientP99 = new ClientP99(live);
+            p99Updates.scheduleAtFixedRate(() -> currentPhase(running[0].snapshot()).ifPresent(clientP99::update),
+                    1, 1, TimeUnit.SECONDS);
+            TrafficResult result = running[0].awaitResult(
+                    WARMUP.plus(BASELINE).plus(INJECTION).plus(RECOVERY).plus(Duration.ofSeconds(20)));
+            Instant start = marks[3];
             Instant end = Instant.now();
             boolean cleanedUp = mesh.client().resources(VirtualService.class).inNamespace(NAMESPACE).list().getItems().stream()
                     .flatMap(vs -> vs.getSpec().getHttp().stream())
@@ -149,6 +164,32 @@ final class LocalWeeklyRun {
             p99Updates.shutdownNow();
             if (installed[0] != null) {
                 installer.remove(installed[0]);
+            }
+        }
+    }
+
+    /** The live client P99 gauge: the current phase's latency of the last few seconds (histogram difference). */
+    private static final class ClientP99 {
+        private record Snapshot(String phase, Histogram latency) {
+        }
+
+        private final LiveMetrics live;
+        private final java.util.ArrayDeque<Snapshot> history = new java.util.ArrayDeque<>();
+
+        ClientP99(LiveMetrics live) {
+            this.live = live;
+        }
+
+        void update(PhaseResult phase) {
+            Histogram now = phase.latency();
+            Histogram window = now.copy();
+            Snapshot old = history.size() >= CLIENT_P99_WINDOW_SECONDS ? history.pollFirst() : null;
+            if (old != null && old.phase().equals(phase.name())) {
+                window.subtract(old.latency());
+            }
+            history.addLast(new Snapshot(phase.name(), now));
+            if (window.getTotalCount() > 0) {
+                live.clientP99(window.getValueAtPercentile(99) / 1000.0);
             }
         }
     }
@@ -175,7 +216,7 @@ final class LocalWeeklyRun {
                 .cleanup(new RunReport.Cleanup(cleanedUp, List.of(), cleanedUp ? "no fh-" + runId + "- route left"
                         : "fh-" + runId + "- routes remain"))
                 .links(null, "http://127.0.0.1/reports/" + runId + "/report.html");
-        for (PhaseResult p : result.phases()) {
+        for (PhaseResult p : result.phases().stream().filter(p -> !p.name().equals("warmup")).toList()) {
             long errors = p.responsesByStatus().entrySet().stream().filter(e -> e.getKey() >= 500)
                     .mapToLong(Map.Entry::getValue).sum() + p.transportErrors();
             long injectedErrors = p == injection ? Math.min(errors, aborted) : 0;
