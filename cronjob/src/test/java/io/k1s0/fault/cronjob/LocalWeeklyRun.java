@@ -17,6 +17,9 @@ import io.k1s0.fault.traffic.TrafficResult;
 import io.k1s0.fault.traffic.TrafficRun;
 import io.k1s0.fault.traffic.Vantage;
 import io.restassured.builder.RequestSpecBuilder;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import org.HdrHistogram.Histogram;
 import java.io.InputStream;
@@ -39,7 +42,7 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
  * A compressed weekly run on the local mesh, driven directly (not through {@code fault-runner run}): the k1s0
  * topology order-bff -> order-server (stable x2, canary x1), the design's order-server VirtualService (retries) and
  * DestinationRule (outlier detection) from {@code manifests/}, then baseline -> injection (10 % x 500 ms delay and
- * 5 % x 503 abort installed by {@link FaultInstaller}) -> recovery at a constant rate (after a short warm-up) from order-bff's sidecar.
+ * 5 % x 503 abort installed by {@link FaultInstaller}) -> recovery at a constant rate (after warm-up bursts) from order-bff's sidecar.
  * The runner's live numbers go to {@link LiveMetrics}; the summary becomes a {@link RunReport} for the Pushgateway.
  *
  * <p>The canary answers 503 to 60 % of requests: a broken canary is what the dashboard's retry and ejection panels
@@ -58,8 +61,13 @@ final class LocalWeeklyRun {
     static final double CONFIDENCE = 0.99;
 
     /** Phase lengths and rate: long enough for a conclusive 5 % check, short enough for a unit-test suite. */
-    /** Warms the JVM's and the mesh's code paths first: a cold JVM answers in seconds, not milliseconds. */
-    static final Duration WARMUP = Duration.ofSeconds(3);
+    /**
+     * Before the run, short bursts at the run's rate until one is answered promptly: a cold JVM (and a mesh still
+     * settling its first config) answers in seconds, which would make the baseline measure the test machine.
+     */
+    static final Duration WARMUP_BURST = Duration.ofSeconds(2);
+    static final Duration WARM_P99 = Duration.ofMillis(250);
+    static final Duration WARMUP_DEADLINE = Duration.ofSeconds(30);
     static final Duration BASELINE = Duration.ofSeconds(5);
     static final Duration INJECTION = Duration.ofSeconds(12);
     static final Duration RECOVERY = Duration.ofSeconds(3);
@@ -71,6 +79,8 @@ final class LocalWeeklyRun {
     record Record(String runId, Instant start, Instant faultStart, Instant removeStart, Instant faultEnd, Instant end,
             TrafficResult traffic, RunReport report) {
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalWeeklyRun.class);
 
     private LocalWeeklyRun() {
     }
@@ -112,21 +122,18 @@ final class LocalWeeklyRun {
         long[] injectedAtStart = new long[2];
         var orders = new RequestSpecBuilder().setBaseUri("http://" + SERVICE + "." + NAMESPACE).setPort(80)
                 .setBasePath("/orders").build();
+        warmUp(mesh, orders);
         TrafficRun[] running = new TrafficRun[1];
         ScheduledExecutorService p99Updates = Executors.newSingleThreadScheduledExecutor();
         try {
             // generous connect timeout: on a loaded 2-core CI machine the in-JVM proxy can stall for a second or two
             running[0] = Traffic.from(Vantage.viaProxy(mesh.proxyFor("order-bff", NAMESPACE)))
                     .connectTimeout(Duration.ofSeconds(10)).send(orders)
-                    .phase("warmup").atRate(RATE).forDuration(WARMUP)
-                    .phase("baseline").forDuration(BASELINE)
+                    .phase("baseline").atRate(RATE).forDuration(BASELINE)
                     .phase("injection").forDuration(INJECTION)
                     .phase("recovery").forDuration(RECOVERY)
                     .maxRequests(10_000)
                     .onPhaseStart(phase -> {
-                        if (phase.equals("warmup")) {
-                            return;
-                        }
                         live.phase(phase);
                         if (phase.equals("baseline")) {
                             marks[3] = Instant.now();
@@ -150,7 +157,7 @@ final class LocalWeeklyRun {
             p99Updates.scheduleAtFixedRate(() -> currentPhase(running[0].snapshot()).ifPresent(clientP99::update),
                     1, 1, TimeUnit.SECONDS);
             TrafficResult result = running[0].awaitResult(
-                    WARMUP.plus(BASELINE).plus(INJECTION).plus(RECOVERY).plus(Duration.ofSeconds(20)));
+                    BASELINE.plus(INJECTION).plus(RECOVERY).plus(Duration.ofSeconds(20)));
             Instant start = marks[3];
             Instant end = Instant.now();
             boolean cleanedUp = mesh.client().resources(VirtualService.class).inNamespace(NAMESPACE).list().getItems().stream()
@@ -166,6 +173,20 @@ final class LocalWeeklyRun {
                 installer.remove(installed[0]);
             }
         }
+    }
+
+    private static void warmUp(LocalMesh mesh, RequestSpecification orders) {
+        Traffic burst = Traffic.from(Vantage.viaProxy(mesh.proxyFor("order-bff", NAMESPACE))).requestTimeout(WARMUP_BURST);
+        await("a " + WARMUP_BURST.toSeconds() + " s burst order-bff -> order-server answered with P99 under "
+                + WARM_P99.toMillis() + " ms and no transport error")
+                .atMost(WARMUP_DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    TrafficResult result = burst.send(orders).atRate(RATE).forDuration(WARMUP_BURST).run();
+                    LOG.info("warm-up burst: {}", result.summary());
+                    PhaseResult total = result.total();
+                    return total.transportErrors() == 0
+                            && total.latency().getValueAtPercentile(99) < WARM_P99.toNanos() / 1_000;
+                });
     }
 
     /** The live client P99 gauge: the current phase's latency of the last few seconds (histogram difference). */
@@ -216,7 +237,7 @@ final class LocalWeeklyRun {
                 .cleanup(new RunReport.Cleanup(cleanedUp, List.of(), cleanedUp ? "no fh-" + runId + "- route left"
                         : "fh-" + runId + "- routes remain"))
                 .links(null, "http://127.0.0.1/reports/" + runId + "/report.html");
-        for (PhaseResult p : result.phases().stream().filter(p -> !p.name().equals("warmup")).toList()) {
+        for (PhaseResult p : result.phases()) {
             long errors = p.responsesByStatus().entrySet().stream().filter(e -> e.getKey() >= 500)
                     .mapToLong(Map.Entry::getValue).sum() + p.transportErrors();
             long injectedErrors = p == injection ? Math.min(errors, aborted) : 0;
