@@ -60,6 +60,8 @@ class DashboardAgainstPrometheusTest {
      */
     private static final Map<String, String> NO_DATA_LOCALLY = Map.of();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardAgainstPrometheusTest.class);
+
     @TempDir
     static Path tmp;
 
@@ -77,6 +79,7 @@ class DashboardAgainstPrometheusTest {
     @BeforeAll
     static void runTheWeeklyRunAndScrapeIt() throws Exception {
         LocalMonitoring.requireBinariesOrSkip();
+        long t0 = System.nanoTime();
         String runId = "r" + Long.toString(Instant.now().getEpochSecond(), 36) + "-dash";
         live = new LiveMetrics(LocalWeeklyRun.EXPERIMENT,
                 List.of(new LiveMetrics.Target(LocalWeeklyRun.NAMESPACE, LocalWeeklyRun.SERVICE, "service")));
@@ -86,6 +89,7 @@ class DashboardAgainstPrometheusTest {
         monitoring = LocalMonitoring.start(mesh.fileSdPath(), "127.0.0.1:" + metricsServer.address().getPort());
         prometheus = new PrometheusHttpApi(monitoring.prometheus());
         awaitTargetsUp();
+        long t1 = System.nanoTime();
 
         run = LocalWeeklyRun.run(mesh, runId, live, new LocalWeeklyRun.InjectedCounts() {
             @Override
@@ -107,6 +111,7 @@ class DashboardAgainstPrometheusTest {
                         && lastScrape(LocalMonitoring.RUNNER_JOB, Math::min) > seconds(run.end().plus(TWO_SCRAPES))
                         && lastScrape(LocalMonitoring.PUSHGATEWAY_JOB, Math::min) > seconds(pushed.plus(TWO_SCRAPES)));
         scrapedUntil = Instant.now();
+        long t2 = System.nanoTime();
 
         JsonNode dashboard = Json.readJson(ProjectFiles.dashboardJson());
         long rangeSeconds = Duration.between(run.start(), scrapedUntil).toSeconds() + 1;
@@ -120,6 +125,8 @@ class DashboardAgainstPrometheusTest {
             RESULTS.put(key(q), prometheus.range(q.expr(), run.start().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), scrapedUntil, STEP));
         }
         writeObservations(Path.of("target", "dashboard-against-prometheus.txt"));
+        LOG.info("mesh, Prometheus and Pushgateway up in {} ms; run, push and scrape {} ms; {} queries {} ms",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, queries.size(), (System.nanoTime() - t2) / 1_000_000);
     }
 
     @AfterAll

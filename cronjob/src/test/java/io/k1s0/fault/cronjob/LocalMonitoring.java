@@ -47,14 +47,18 @@ final class LocalMonitoring implements AutoCloseable {
 
     /** Both binaries, or a skipped test naming what is missing (a failed one when the environment requires them). */
     static void requireBinariesOrSkip() {
+        requireBinariesOrSkip(Processes::onPath, System.getenv(Promtool.REQUIRE_ENV));
+    }
+
+    static void requireBinariesOrSkip(java.util.function.Function<String, java.util.Optional<Path>> onPath, String required) {
         List<String> missing = Stream.of("prometheus", "prometheus-pushgateway")
-                .filter(tool -> Processes.onPath(tool).isEmpty()).toList();
+                .filter(tool -> onPath.apply(tool).isEmpty()).toList();
         if (missing.isEmpty()) {
             return;
         }
-        String reason = missing + " not on PATH (Debian packages 'prometheus' and 'prometheus-pushgateway'); "
+        String reason = missing + " not on PATH (install: apt-get install prometheus prometheus-pushgateway); "
                 + "the dashboard's queries were not run against a real Prometheus";
-        if (Boolean.parseBoolean(System.getenv(Promtool.REQUIRE_ENV))) {
+        if (Boolean.parseBoolean(required)) {
             fail(reason + ", but " + Promtool.REQUIRE_ENV + "=true");
         }
         Assumptions.abort(reason);
