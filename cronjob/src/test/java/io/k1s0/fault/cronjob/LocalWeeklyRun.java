@@ -45,9 +45,10 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
  * 5 % x 503 abort installed by {@link FaultInstaller}) -> recovery at a constant rate (after warm-up bursts) from order-bff's sidecar.
  * The runner's live numbers go to {@link LiveMetrics}; the summary becomes a {@link RunReport} for the Pushgateway.
  *
- * <p>The canary answers 503 to 60 % of requests: a broken canary is what the dashboard's retry and ejection panels
- * exist for, and without one the local mesh never retries or ejects within a short run (its only organic errors are
- * rare), so those panels would have no series.
+ * <p>Organic failures are deliberate so that the retry and ejection panels have series in a run this short: the
+ * stable replicas answer 503 to 2 % of requests (retried on the other stable replica, so retries happen every second
+ * and mostly succeed), and the canary to 60 % (five in a row get it ejected within seconds; with its only host
+ * ejected the canary subset answers 503 UH, the organic error share the dashboard then shows).
  */
 final class LocalWeeklyRun {
 
@@ -68,15 +69,15 @@ final class LocalWeeklyRun {
     static final Duration WARMUP_BURST = Duration.ofSeconds(2);
     static final Duration WARM_P99 = Duration.ofMillis(250);
     static final Duration WARMUP_DEADLINE = Duration.ofSeconds(30);
-    static final Duration BASELINE = Duration.ofSeconds(5);
-    static final Duration INJECTION = Duration.ofSeconds(12);
-    static final Duration RECOVERY = Duration.ofSeconds(3);
+    static final Duration BASELINE = Duration.ofSeconds(4);
+    static final Duration INJECTION = Duration.ofSeconds(11);
+    static final Duration RECOVERY = Duration.ofSeconds(2);
     static final double RATE = 60;
     /** The live client P99 covers the last few seconds, like the runner's progress window. */
     static final int CLIENT_P99_WINDOW_SECONDS = 3;
 
     /** What happened when, and what the runner would have reported. */
-    record Record(String runId, Instant start, Instant faultStart, Instant removeStart, Instant faultEnd, Instant end,
+    record Record(String runId, Instant warmupStart, Instant start, Instant faultStart, Instant removeStart, Instant faultEnd, Instant end,
             TrafficResult traffic, RunReport report) {
     }
 
@@ -89,7 +90,7 @@ final class LocalWeeklyRun {
         return List.of(
                 WorkloadSpec.of("order-bff", NAMESPACE).withDefaultEcho("delay=3ms:60,15ms:35,80ms:5"),
                 new WorkloadSpec(SERVICE, NAMESPACE, Map.of("app", SERVICE, "version", "stable"), SERVICE, 80, 2,
-                        "delay=2ms:70,10ms:25,60ms:5&status=503:0.02"),
+                        "delay=2ms:70,10ms:25,60ms:5&status=503:2"),
                 new WorkloadSpec("order-server-canary", NAMESPACE, Map.of("app", SERVICE, "version", "canary"), SERVICE, 80,
                         1, "delay=2ms:70,12ms:25,70ms:5&status=503:60"));
     }
@@ -122,7 +123,9 @@ final class LocalWeeklyRun {
         long[] injectedAtStart = new long[2];
         var orders = new RequestSpecBuilder().setBaseUri("http://" + SERVICE + "." + NAMESPACE).setPort(80)
                 .setBasePath("/orders").build();
+        Instant warmupStart = Instant.now();
         warmUp(mesh, orders);
+        LOG.info("warm-up took {} ms", Duration.between(warmupStart, Instant.now()).toMillis());
         TrafficRun[] running = new TrafficRun[1];
         ScheduledExecutorService p99Updates = Executors.newSingleThreadScheduledExecutor();
         try {
@@ -166,7 +169,7 @@ final class LocalWeeklyRun {
             RunReport report = report(runId, start, end, marks, result, injected, cleanedUp);
             live.sloImpact("order-availability-99.9", SERVICE, sloImpact(report));
             live.finish(report.overall() == RunReport.Verdict.PASS ? "success" : "failure");
-            return new Record(runId, start, marks[0], marks[1], marks[2], end, result, report);
+            return new Record(runId, warmupStart, start, marks[0], marks[1], marks[2], end, result, report);
         } finally {
             p99Updates.shutdownNow();
             if (installed[0] != null) {
