@@ -3,6 +3,7 @@ package io.k1s0.fault.cronjob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k1s0.fault.cronjob.DashboardQueries.PanelQuery;
@@ -56,6 +57,9 @@ class DashboardAgainstPrometheusTest {
     /** Two-sided confidence of the plausibility intervals on the error ratio. */
     private static final double CONFIDENCE = 0.999;
     private static final Set<String> FAULT_METRICS = Set.of("delay", "abort");
+    /** A request sent this late means the JVM stalled; more than 1 % of them can move a P99 on their own. */
+    private static final Duration GENERATOR_STALL = Duration.ofMillis(100);
+    private static final double STALLED_SHARE = 0.01;
 
     /**
      * Queries whose series cannot exist in a local run, with the reason. Empty: every query of the dashboard has data
@@ -248,7 +252,7 @@ class DashboardAgainstPrometheusTest {
     }
 
     @Test
-    void meshP99IsAboveTheDelayDuringFaultsAndBelowItAtBaseline() {
+    void meshP99IsAboveTheDelayDuringFaults() {
         Series p99 = single("6/A");
         assertThat(p99.labels()).as("P99 series labels").containsEntry("destination_service_name", LocalWeeklyRun.SERVICE);
         Map<Double, Double> values = byTime(p99);
@@ -256,14 +260,26 @@ class DashboardAgainstPrometheusTest {
         for (double t : grid(run.faultStart().plusSeconds(5), run.removeStart())) {
             assertThat(values.get(t)).as("mesh P99 (ms) at %s, faults live", t).isNotNull().isGreaterThan(500.0);
         }
-        // The baseline as one window (the panel zoomed out): no organic delay in the topology is above 80 ms and
-        // retries back off at most 25 + 50 + 100 ms, so it stays under the 500 ms line.
-        Instant baselineFrom = baselineStart().plusSeconds(1);
-        double baseline = windowValue("6/A", baselineFrom, run.faultStart());
+        assertThat(windowValue("6/A", run.faultStart().plusSeconds(3), run.removeStart()))
+                .as("mesh P99 (ms) over the fault window").isGreaterThan(500.0);
+    }
+
+    /**
+     * Low at baseline: no organic delay in the topology is above 80 ms and retries back off at most 25 + 50 + 100 ms,
+     * so the baseline stays under the 500 ms line. Only meaningful when the machine kept up: a stalled JVM (the test
+     * shares 2 cores with other builds) sends late and answers late, and then the baseline measures the machine.
+     */
+    @Test
+    void p99IsLowAtBaselineWhenTheMachineKeptUp() {
+        double late = run.traffic().phase("baseline").fractionSentLaterThan(GENERATOR_STALL);
+        assumeTrue(late <= STALLED_SHARE, String.format(java.util.Locale.ROOT, "%.1f %% of the baseline's requests were "
+                + "sent more than %d ms late: the machine stalled, so the baseline P99 measures the machine; not judged",
+                late * 100, GENERATOR_STALL.toMillis()));
+        double mesh = windowValue("6/A", baselineStart().plusSeconds(1), run.faultStart());
         double faults = windowValue("6/A", run.faultStart().plusSeconds(3), run.removeStart());
-        assertThat(baseline).as("mesh P99 (ms) over the baseline (faults: %.0f ms)", faults).isLessThan(500.0)
+        assertThat(mesh).as("mesh P99 (ms) over the baseline (fault window: %.0f ms)", faults).isLessThan(500.0)
                 .isLessThan(faults);
-        assertThat(faults).as("mesh P99 (ms) over the fault window").isGreaterThan(500.0);
+        assertThat(lastOf("13/A", "phase", "baseline")).as("client P99 of the baseline (ms), pushed").isLessThan(500);
     }
 
     @Test
@@ -321,7 +337,6 @@ class DashboardAgainstPrometheusTest {
                     .isEqualTo(phase.clientP99Ms());
         }
         assertThat(lastOf("13/A", "phase", "injection")).as("client P99 of the injection phase (ms)").isGreaterThanOrEqualTo(500);
-        assertThat(lastOf("13/A", "phase", "baseline")).as("client P99 of the baseline (ms)").isLessThan(500);
     }
 
     @Test

@@ -68,7 +68,7 @@ final class LocalWeeklyRun {
      */
     static final Duration WARMUP_BURST = Duration.ofSeconds(2);
     static final Duration WARM_P99 = Duration.ofMillis(250);
-    static final Duration WARMUP_DEADLINE = Duration.ofSeconds(30);
+    static final Duration WARMUP_DEADLINE = Duration.ofSeconds(45);
     static final Duration BASELINE = Duration.ofSeconds(4);
     static final Duration INJECTION = Duration.ofSeconds(11);
     static final Duration RECOVERY = Duration.ofSeconds(2);
