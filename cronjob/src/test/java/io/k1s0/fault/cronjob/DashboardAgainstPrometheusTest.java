@@ -316,10 +316,10 @@ class DashboardAgainstPrometheusTest {
     void retriesArePresentAndTheirSuccessRateIsARatio() {
         assertThat(RESULTS.get("9/A")).as("Retries per second").isNotEmpty()
                 .allSatisfy(s -> assertThat(s.finite()).allSatisfy(p -> assertThat(p.value()).isGreaterThanOrEqualTo(0)));
-        assertThat(max(RESULTS.get("9/A"))).as("retries per second at their peak").isGreaterThan(0);
+        assertThat(maxDuringRun(RESULTS.get("9/A"))).as("retries per second at their peak during the run").isGreaterThan(0);
         assertThat(RESULTS.get("10/A")).as("Retry success rate").isNotEmpty()
                 .allSatisfy(s -> assertThat(s.finite()).allSatisfy(p -> assertThat(p.value()).isBetween(0.0, 1.0)));
-        assertThat(max(RESULTS.get("10/A"))).as("some retries succeeded").isGreaterThan(0);
+        assertThat(maxDuringRun(RESULTS.get("10/A"))).as("some retries succeeded during the run").isGreaterThan(0);
     }
 
     @Test
@@ -477,6 +477,13 @@ class DashboardAgainstPrometheusTest {
 
     private static double max(List<Series> series) {
         return series.stream().flatMap(s -> s.finite().stream()).mapToDouble(Point::value).max().orElse(Double.NaN);
+    }
+
+    /** The largest finite value from the baseline's start on (the range also covers the warm-up bursts). */
+    private static double maxDuringRun(List<Series> series) {
+        double from = seconds(baselineStart());
+        return series.stream().flatMap(s -> s.finite().stream()).filter(p -> p.time() >= from).mapToDouble(Point::value)
+                .max().orElse(Double.NaN);
     }
 
     private static Map<Double, Double> byTime(Series s) {
