@@ -123,7 +123,7 @@ final class DiscoveryDispatcher extends Dispatcher implements CustomResourceAwar
 
     /**
      * Strategic merge patch (kubectl edit/apply/label on built-in kinds), approximated: objects merge as in RFC 7386,
-     * lists of objects merge element-wise by the usual merge keys ({@code name}, {@code port}, {@code containerPort},
+     * lists of objects merge element-wise by the usual merge keys ({@code containerPort}, {@code port}, {@code name},
      * {@code ip}; {@code $patch: delete} removes an element), other lists are replaced, {@code $}-directives are dropped.
      */
     static JsonNode strategicMerge(JsonNode target, JsonNode patch) {
@@ -161,7 +161,8 @@ final class DiscoveryDispatcher extends Dispatcher implements CustomResourceAwar
         return result;
     }
 
-    private static final List<String> MERGE_KEYS = List.of("name", "port", "containerPort", "ip");
+    // in order of precedence: ServicePort and ContainerPort merge by port even though they also have a name
+    private static final List<String> MERGE_KEYS = List.of("containerPort", "port", "name", "ip");
 
     private static boolean isKeyed(JsonNode list) {
         for (JsonNode e : list) {
