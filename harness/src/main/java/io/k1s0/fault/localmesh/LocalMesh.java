@@ -1,0 +1,306 @@
+package io.k1s0.fault.localmesh;
+
+import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Istio-like mesh inside the JVM: an embedded Kubernetes API with the Istio and Flagger CRDs, a control
+ * plane that watches it like istiod, and per replica an echo app behind a sidecar with Envoy semantics and
+ * Istio telemetry. Apply VirtualServices and DestinationRules through {@link #client()}; send traffic from a
+ * workload through {@link #proxyFor}; scrape {@link #metricsEndpoints()} or point Prometheus at {@link #fileSdPath()}.
+ *
+ * <pre>{@code
+ * try (LocalMesh mesh = LocalMesh.builder()
+ *         .workload(WorkloadSpec.of("order-client", "k1s0-service"))
+ *         .workload(WorkloadSpec.of("order-server", "k1s0-service").withReplicas(2))
+ *         .start()) {
+ *     URI proxy = mesh.proxyFor("order-client", "k1s0-service");   // curl -x <proxy> http://order-server/orders
+ * }
+ * }</pre>
+ */
+public final class LocalMesh implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMesh.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Vertx vertx;
+    private final EmbeddedApiServer api;
+    private final ControlPlane controlPlane;
+    private final List<Replica> replicas;
+    private final Path fileSdPath;
+
+    private record Replica(WorkloadSpec spec, String pod, EchoServer app, Sidecar sidecar) {}
+
+    private LocalMesh(Vertx vertx, EmbeddedApiServer api, ControlPlane controlPlane, List<Replica> replicas, Path fileSdPath) {
+        this.vertx = vertx;
+        this.api = api;
+        this.controlPlane = controlPlane;
+        this.replicas = List.copyOf(replicas);
+        this.fileSdPath = fileSdPath;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A fabric8 client connected to the embedded API (the same calls work against a real cluster). */
+    public KubernetesClient client() {
+        return api.client();
+    }
+
+    /** The embedded API's base URL, e.g. {@code http://127.0.0.1:40123/}. */
+    public URI apiUrl() {
+        return api.url();
+    }
+
+    /**
+     * The outbound forward proxy of the workload's first replica: send absolute-URI requests through it
+     * ({@code curl -x <this> http://order-server.k1s0-service/orders}) to call from inside the mesh.
+     */
+    public URI proxyFor(String workload, String namespace) {
+        return proxiesFor(workload, namespace).get(0);
+    }
+
+    /** The outbound proxies of every replica of the workload, in pod order. */
+    public List<URI> proxiesFor(String workload, String namespace) {
+        List<URI> proxies = replicas.stream()
+                .filter(r -> r.spec().name().equals(workload) && r.spec().namespace().equals(namespace))
+                .map(r -> URI.create("http://" + WorkloadPods.POD_IP + ":" + r.sidecar().outboundPort()))
+                .toList();
+        if (proxies.isEmpty()) {
+            throw new IllegalArgumentException("no workload " + namespace + "/" + workload + " in the local mesh; declared: " + workloadNames());
+        }
+        return proxies;
+    }
+
+    /** Every sidecar's {@code /stats/prometheus} endpoint. */
+    public List<MetricsEndpoint> metricsEndpoints() {
+        return replicas.stream()
+                .map(r -> new MetricsEndpoint(r.spec().namespace(), r.pod(), r.spec().name(),
+                        URI.create("http://" + WorkloadPods.POD_IP + ":" + r.sidecar().adminPort() + "/stats/prometheus")))
+                .toList();
+    }
+
+    /** The Prometheus {@code file_sd} JSON listing {@link #metricsEndpoints()}. */
+    public Path fileSdPath() {
+        return fileSdPath;
+    }
+
+    /** The workloads as declared, one entry per workload. */
+    public List<WorkloadSpec> workloads() {
+        return replicas.stream().map(Replica::spec).distinct().toList();
+    }
+
+    /** Writes a kubeconfig whose current context is the embedded API (no credentials; plain HTTP on loopback). */
+    public Path writeKubeconfig(Path file) {
+        Config config = new ConfigBuilder()
+                .withApiVersion("v1").withKind("Config")
+                .addNewCluster().withName("local-mesh").withNewCluster().withServer(api.url().toString()).endCluster().endCluster()
+                .addNewUser().withName("local-mesh").withNewUser().endUser().endUser()
+                .addNewContext().withName("local-mesh").withNewContext().withCluster("local-mesh").withUser("local-mesh")
+                .withNamespace("default").endContext().endContext()
+                .withCurrentContext("local-mesh")
+                .build();
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Files.writeString(file, Serialization.asYaml(config));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write kubeconfig " + file, e);
+        }
+    }
+
+    MeshConfig meshConfig() {
+        return controlPlane.current();
+    }
+
+    ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    Sidecar sidecarOf(String pod, String namespace) {
+        return replicas.stream().filter(r -> r.pod().equals(pod) && r.spec().namespace().equals(namespace)).findFirst()
+                .map(Replica::sidecar)
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + namespace + "/" + pod));
+    }
+
+    private String workloadNames() {
+        return replicas.stream().map(r -> r.spec().namespace() + "/" + r.spec().name()).distinct().toList().toString();
+    }
+
+    @Override
+    public void close() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Replica r : replicas) {
+            closing.add(r.sidecar().close());
+            closing.add(r.app().close());
+        }
+        try {
+            Future.join(closing).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("local mesh listeners did not all close cleanly", e);
+        }
+        controlPlane.close();
+        api.close();
+        vertx.close();
+    }
+
+    /** Declares the workloads; {@link #start()} brings everything up and returns when every endpoint is ready. */
+    public static final class Builder {
+        private final List<WorkloadSpec> workloads = new ArrayList<>();
+        private Path fileSdPath;
+        private OutboundHandlerFactory dataPlane = DataPlane.DEFAULT;
+
+        private Builder() {}
+
+        public Builder workload(WorkloadSpec spec) {
+            workloads.add(Objects.requireNonNull(spec, "workload spec"));
+            return this;
+        }
+
+        public Builder workloads(List<WorkloadSpec> specs) {
+            specs.forEach(this::workload);
+            return this;
+        }
+
+        /** Where to write the Prometheus file_sd targets; default a temporary file. */
+        public Builder fileSdPath(Path path) {
+            this.fileSdPath = path;
+            return this;
+        }
+
+        Builder dataPlane(OutboundHandlerFactory factory) {
+            this.dataPlane = Objects.requireNonNull(factory, "data plane");
+            return this;
+        }
+
+        public LocalMesh start() {
+            validate();
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+            EmbeddedApiServer api = null;
+            ControlPlane cp = null;
+            List<Replica> started = new ArrayList<>();
+            try {
+                api = EmbeddedApiServer.start();
+                cp = ControlPlane.start(api.client());
+                started.addAll(startReplicas(vertx, api.client(), cp));
+                awaitEndpoints(cp);
+                Path sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
+                LocalMesh mesh = new LocalMesh(vertx, api, cp, started, sd);
+                FileSdTargets.write(sd, mesh.metricsEndpoints());
+                LOG.info("local mesh up: API {}, {} workloads, {} sidecars", api.url(), workloads.size(), started.size());
+                return mesh;
+            } catch (IOException e) {
+                closeQuietly(vertx, api, cp, started);
+                throw new UncheckedIOException("could not create the file_sd target file", e);
+            } catch (RuntimeException | TimeoutException e) {
+                closeQuietly(vertx, api, cp, started);
+                throw e instanceof RuntimeException re ? re : new IllegalStateException("local mesh did not become ready", e);
+            }
+        }
+
+        private void validate() {
+            Set<String> names = new HashSet<>();
+            Map<String, WorkloadSpec> services = new HashMap<>();
+            for (WorkloadSpec w : workloads) {
+                if (!names.add(w.namespace() + "/" + w.name())) {
+                    throw new IllegalArgumentException("workload " + w.namespace() + "/" + w.name() + " is declared twice; workload names must be unique per namespace");
+                }
+                WorkloadSpec other = services.putIfAbsent(w.namespace() + "/" + w.serviceName(), w);
+                if (other != null && (other.servicePort() != w.servicePort() || !other.app().equals(w.app()))) {
+                    throw new IllegalArgumentException("workloads " + other.name() + " and " + w.name() + " share Service " + w.namespace() + "/"
+                            + w.serviceName() + " but differ in servicePort (" + other.servicePort() + " vs " + w.servicePort()
+                            + ") or app label (" + other.app() + " vs " + w.app() + "); a shared Service needs the same port and app label");
+                }
+            }
+        }
+
+        private List<Replica> startReplicas(Vertx vertx, KubernetesClient client, ControlPlane cp) throws TimeoutException {
+            Set<String> namespaces = new HashSet<>();
+            Set<String> servicesCreated = new HashSet<>();
+            List<Future<Replica>> starting = new ArrayList<>();
+            for (WorkloadSpec w : workloads) {
+                if (namespaces.add(w.namespace()) && client.namespaces().withName(w.namespace()).get() == null) {
+                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
+                            .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+                }
+                if (servicesCreated.add(w.namespace() + "/" + w.serviceName())) {
+                    client.services().inNamespace(w.namespace()).resource(WorkloadPods.service(w)).create();
+                }
+                EchoBehaviour defaults = EchoBehaviour.parseDefaults(w.defaultEcho());
+                for (int i = 0; i < w.replicas(); i++) {
+                    String pod = w.name() + "-" + i;
+                    EchoServer app = new EchoServer(vertx, w.name(), w.version(), pod, defaults);
+                    starting.add(app.start().compose(appPort -> {
+                        SidecarIdentity id = new SidecarIdentity(pod, w.name(), w.namespace(), w.app(), w.version(), w.serviceName(), w.servicePort());
+                        return new Sidecar(vertx, id, appPort).start(dataPlane, cp.supplier());
+                    }).map(sidecar -> new Replica(w, pod, app, sidecar)));
+                }
+            }
+            List<Replica> replicas;
+            try {
+                replicas = Future.all(new ArrayList<>(starting)).toCompletionStage().toCompletableFuture()
+                        .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).list();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the local mesh", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a local mesh listener did not start: " + e.getCause().getMessage(), e.getCause());
+            }
+            for (Replica r : replicas) {
+                client.pods().inNamespace(r.spec().namespace())
+                        .resource(WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())).create();
+            }
+            return replicas;
+        }
+
+        private void awaitEndpoints(ControlPlane cp) throws TimeoutException {
+            Map<String, Integer> expected = new LinkedHashMap<>();
+            for (WorkloadSpec w : workloads) {
+                expected.merge(w.serviceName() + "." + w.namespace() + HostNames.CLUSTER_SUFFIX, w.replicas(), Integer::sum);
+            }
+            cp.awaitSnapshot(s -> expected.entrySet().stream().allMatch(e -> {
+                ServiceTarget t = s.services().get(e.getKey());
+                return t != null && t.endpoints().size() >= e.getValue();
+            }), READY_TIMEOUT);
+        }
+
+        private static void closeQuietly(Vertx vertx, EmbeddedApiServer api, ControlPlane cp, List<Replica> replicas) {
+            replicas.forEach(r -> {
+                r.sidecar().close();
+                r.app().close();
+            });
+            if (cp != null) {
+                cp.close();
+            }
+            if (api != null) {
+                api.close();
+            }
+            vertx.close();
+        }
+    }
+}

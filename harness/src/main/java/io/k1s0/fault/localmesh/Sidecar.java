@@ -1,0 +1,197 @@
+package io.k1s0.fault.localmesh;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's sidecar: an inbound listener in front of the app (destination-side telemetry), an outbound
+ * listener that is a plain HTTP forward proxy for the app's calls (source-side telemetry around the
+ * {@link OutboundHandler}), and an admin listener serving {@code /stats/prometheus}.
+ */
+final class Sidecar {
+    private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+    private final Vertx vertx;
+    private final SidecarIdentity self;
+    private final int appPort;
+    private final Telemetry telemetry = new Telemetry();
+    private OutboundHandler outbound;
+    private HttpClient appClient;
+    private HttpServer inboundServer;
+    private HttpServer outboundServer;
+    private HttpServer adminServer;
+
+    Sidecar(Vertx vertx, SidecarIdentity self, int appPort) {
+        this.vertx = vertx;
+        this.self = self;
+        this.appPort = appPort;
+    }
+
+    /** Starts the three listeners; the handler is created with this sidecar's {@link StatsSink}. */
+    Future<Sidecar> start(OutboundHandlerFactory handlers, java.util.function.Supplier<MeshConfig> config) {
+        outbound = handlers.create(vertx, self.workload(), self.namespace(), config, telemetry);
+        appClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(200));
+        inboundServer = vertx.createHttpServer(loopback()).requestHandler(this::inbound);
+        outboundServer = vertx.createHttpServer(loopback()).requestHandler(this::outbound);
+        adminServer = vertx.createHttpServer(loopback()).requestHandler(this::admin);
+        return Future.all(inboundServer.listen(), outboundServer.listen(), adminServer.listen()).map(this);
+    }
+
+    private static HttpServerOptions loopback() {
+        // HTTP/1.1 only: no h2c upgrade (clients such as the JDK HttpClient would otherwise try it).
+        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
+    }
+
+    SidecarIdentity identity() {
+        return self;
+    }
+
+    int inboundPort() {
+        return inboundServer.actualPort();
+    }
+
+    int outboundPort() {
+        return outboundServer.actualPort();
+    }
+
+    int adminPort() {
+        return adminServer.actualPort();
+    }
+
+    Telemetry telemetry() {
+        return telemetry;
+    }
+
+    private void inbound(HttpServerRequest request) {
+        long start = System.nanoTime();
+        MultiMap headers = HopByHop.strip(request.headers());
+        PeerMetadata caller = PeerMetadata.takeFrom(headers);
+        request.body().compose(body -> appClient.request(new RequestOptions()
+                        .setMethod(request.method())
+                        .setHost(WorkloadPods.POD_IP)
+                        .setPort(appPort)
+                        .setURI(request.uri())
+                        .setHeaders(headers))
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(b -> {
+                    request.response().setStatusCode(resp.statusCode());
+                    request.response().headers().addAll(HopByHop.strip(resp.headers()));
+                    request.response().end(b);
+                    return resp.statusCode();
+                })))
+                .onComplete(done -> {
+                    int status;
+                    String flags = "-";
+                    if (done.succeeded()) {
+                        status = done.result();
+                    } else {
+                        // Envoy answers an upstream reset before headers with a local 503 (flag UC).
+                        status = 503;
+                        flags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
+                        if (!request.response().ended() && !request.response().closed()) {
+                            request.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                                    .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+                        }
+                    }
+                    telemetry.recordRequest(RequestTelemetry.destination(self, caller, status, flags), millisSince(start));
+                });
+    }
+
+    private void outbound(HttpServerRequest request) {
+        long start = System.nanoTime();
+        URI target;
+        try {
+            target = absoluteTarget(request);
+        } catch (IllegalArgumentException e) {
+            request.response().setStatusCode(400).putHeader("content-type", "text/plain").end(e.getMessage() + "\n");
+            return;
+        }
+        String host = target.getHost();
+        int port = target.getPort() < 0 ? 80 : target.getPort();
+        String pathAndQuery = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        MultiMap headers = HopByHop.strip(request.headers());
+        headers.set("host", target.getPort() < 0 ? host : host + ":" + port);
+        self.peer().addTo(headers, self.pod());
+        request.body()
+                .compose(body -> outbound.handle(request.method(), host, port, pathAndQuery, headers, body))
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        ProxiedExchange ex = done.result();
+                        MultiMap responseHeaders = HopByHop.strip(ex.headers());
+                        PeerMetadata.takeFrom(responseHeaders);
+                        request.response().setStatusCode(ex.status());
+                        request.response().headers().addAll(responseHeaders);
+                        request.response().end(ex.body() == null ? Buffer.buffer() : ex.body());
+                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
+                    } else {
+                        LOG.error("outbound handler of {}/{} failed for {} {}", self.namespace(), self.pod(), request.method(), target, done.cause());
+                        request.response().setStatusCode(500).putHeader("content-type", "text/plain")
+                                .end("local-mesh sidecar: outbound handler failed: " + done.cause() + "\n");
+                    }
+                });
+    }
+
+    /** The absolute-form request target of a forward-proxy request ({@code GET http://host[:port]/path}). */
+    static URI absoluteTarget(HttpServerRequest request) {
+        if (request.method() == HttpMethod.CONNECT) {
+            throw new IllegalArgumentException("local-mesh sidecar: CONNECT (HTTPS tunnelling) is not supported; send plain "
+                    + "http:// requests through this proxy, e.g. curl -x http://127.0.0.1:PORT http://order-server.k1s0-service/orders");
+        }
+        return absoluteTarget(request.uri());
+    }
+
+    static URI absoluteTarget(String requestTarget) {
+        String usage = "; this is the outbound forward proxy of a local-mesh sidecar: send absolute-URI requests, "
+                + "e.g. curl -x http://127.0.0.1:PORT http://order-server.k1s0-service/orders";
+        if (requestTarget == null || !requestTarget.regionMatches(true, 0, "http://", 0, 7)) {
+            throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' is not an absolute http:// URI" + usage);
+        }
+        try {
+            URI uri = new URI(requestTarget);
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' has no host" + usage);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' is not a valid URI: " + e.getReason() + usage);
+        }
+    }
+
+    private void admin(HttpServerRequest request) {
+        if (request.path().equals("/stats/prometheus")) {
+            request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(telemetry.render());
+        } else if (request.path().equals("/healthz/ready")) {
+            request.response().end("OK");
+        } else {
+            request.response().setStatusCode(404).end("local-mesh sidecar admin: try /stats/prometheus or /healthz/ready\n");
+        }
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    Future<Void> close() {
+        return Future.all(
+                        inboundServer == null ? Future.succeededFuture() : inboundServer.close(),
+                        outboundServer == null ? Future.succeededFuture() : outboundServer.close(),
+                        adminServer == null ? Future.succeededFuture() : adminServer.close(),
+                        appClient == null ? Future.succeededFuture() : appClient.close())
+                .mapEmpty();
+    }
+}
