@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Marks a test class that runs against a service mesh: the harness brings the mesh up once per test run,
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
+ * <p>Classes may run in parallel ({@code junit.jupiter.execution.parallel.mode.classes.default=concurrent}); tests
+ * that fault the same host never overlap (a resource lock per faulted host).
+ *
  * <p>Team meta-annotations work: annotate your own annotation with {@code @MeshFaultTest} and
  * {@code @MeshResource}s and put it on the class. The programmatic form with the same options is
  * {@code @RegisterExtension static MeshFaultExtension mesh = MeshFaultExtension.builder()…build();}.
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(io.k1s0.fault.junit.MeshFaultExtension.class)
+@ResourceLock(providers = io.k1s0.fault.junit.MeshFaultExtension.FaultedHosts.class)
 public @interface MeshFaultTest {
 
     /** System property that selects the environment: {@code local}, {@code k3s} or {@code cluster}. */

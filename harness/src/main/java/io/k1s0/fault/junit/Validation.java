@@ -28,15 +28,6 @@ final class Validation {
 
     private Validation() {}
 
-    /** Checks the class-level options: locations and class-level faults. */
-    static void check(MeshOptions options) {
-        options.resources().forEach(r -> Locations.check("@MeshResource", "value", r));
-        if (!options.workloads().isEmpty()) {
-            Locations.check("@MeshFaultTest", "workloads", options.workloads());
-        }
-        specs(options.classFaults());
-    }
-
     /**
      * Validates the declarations and groups them into one spec per host and header scope (a delay and an abort
      * on the same host become one Istio fault, as a route carries one {@code fault} block).
