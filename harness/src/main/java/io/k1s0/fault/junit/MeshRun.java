@@ -74,7 +74,7 @@ final class MeshRun implements AutoCloseable {
         String runId = "junit-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             MeshRun run = new MeshRun(environment, runId, ttl, dumpLimit);
-            LOG.info("mesh run {} on environment {}; everything it creates carries label {}={}", runId, environment.name(),
+            LOG.info("mesh run {} on environment {}; resources it applies carry label {}={}", runId, environment.name(),
                     io.k1s0.fault.api.Mesh.RUN_ID_LABEL, runId);
             return run;
         } catch (RuntimeException e) {

@@ -49,7 +49,7 @@ class CleanupModeTest {
 
         VirtualService kept = SharedMesh.virtualService("order-server").orElseThrow();
         assertThat(kept.getMetadata().getLabels()).as("labels of the kept resource")
-                .containsKey("fault.k1s0.io/run-id")
+                .containsKey("fault.k1s0.io/test-run")
                 .containsEntry(ClassResources.CLASS_LABEL, "io.k1s0.fault.junit.CleanupModeTest_OnSuccessFailingCase");
         assertThat(SharedMesh.routeNames("order-server")).as("routes of the kept resource: the fault is gone").containsExactly("default");
     }

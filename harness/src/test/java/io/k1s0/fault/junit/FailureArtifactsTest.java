@@ -45,7 +45,7 @@ class FailureArtifactsTest {
         Path dir = root.resolve("io.k1s0.fault.junit.FailureArtifactsTest_FailingCase").resolve("failsAfterTraffic");
         assertThat(dir.resolve("failure.txt")).as("the error").content().contains("the verdict went the wrong way");
         assertThat(dir.resolve("applied-resources.yaml")).as("the class's resources").content()
-                .contains("order-server").contains("fault.k1s0.io/run-id");
+                .contains("order-server").contains("fault.k1s0.io/test-run");
         assertThat(dir.resolve("virtualservices.yaml")).as("VirtualServices at the failure, fault still in").content()
                 .contains("fh-junit-").contains("httpStatus: 503");
         assertThat(dir.resolve("faults.txt")).as("the installed faults").content().contains("order-server.k1s0-service");
