@@ -46,7 +46,18 @@ final class DashboardQueries {
      * {@code .*}. A reference to something that is neither a macro nor a dashboard variable is an error.
      */
     static List<PanelQuery> substituted(JsonNode dashboard, Map<String, String> variableValues) {
-        Map<String, String> values = new HashMap<>(MACROS);
+        return substituted(dashboard, variableValues, MACROS);
+    }
+
+    /**
+     * As {@link #substituted(JsonNode, Map)} with the given macro values instead of {@link #MACROS}, e.g.
+     * {@code $__rate_interval} = 4s for a Prometheus scraping every second (Grafana: max(interval + scrape, 4 x scrape)).
+     */
+    static List<PanelQuery> substituted(JsonNode dashboard, Map<String, String> variableValues, Map<String, String> macros) {
+        if (!macros.keySet().equals(MACROS.keySet())) {
+            throw new IllegalArgumentException("macros " + macros.keySet() + " must set exactly " + MACROS.keySet());
+        }
+        Map<String, String> values = new HashMap<>(macros);
         for (JsonNode variable : dashboard.path("templating").path("list")) {
             String name = variable.path("name").asText();
             values.put(name, variableValues.getOrDefault(name, ".*"));

@@ -17,6 +17,11 @@ final class ProjectFiles {
         return dir("manifests.dir", "manifests");
     }
 
+    /** The design's Istio manifests at the repository root (routing, circuit-breakers, ...). */
+    static Path designManifestsDir() {
+        return dir("design-manifests.dir", "../manifests");
+    }
+
     static Path dashboardJson() {
         return grafanaDir().resolve("fault-injection-results.json");
     }

@@ -35,7 +35,7 @@ final class EmbeddedApiServer implements AutoCloseable {
 
     static EmbeddedApiServer start() {
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(new KubernetesCrudDispatcher()), false);
         try {
             server.init(InetAddress.getLoopbackAddress(), 0);
         } catch (RuntimeException e) {

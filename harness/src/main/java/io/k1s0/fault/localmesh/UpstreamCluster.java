@@ -17,6 +17,12 @@ import java.util.stream.Collectors;
  * so ejections and in-flight counts carry over. Thread-safe (one lock; callers on many event loops).
  */
 final class UpstreamCluster {
+    static final List<String> ZERO_AT_CREATION = List.of(
+            "upstream_rq_total", "upstream_rq_retry", "upstream_rq_retry_success", "upstream_rq_retry_overflow",
+            "upstream_rq_retry_limit_exceeded", "upstream_rq_pending_overflow", "upstream_rq_timeout",
+            "upstream_rq_per_try_timeout", "outlier_detection_ejections_enforced_total",
+            "outlier_detection_ejections_enforced_consecutive_5xx", "outlier_detection_ejections_overflow");
+
     private final String name;
     private final StatsSink stats;
     private final LongSupplier clock;
@@ -35,6 +41,11 @@ final class UpstreamCluster {
         this.clock = clock;
         this.random = random;
         this.outlier = new OutlierDetector(name, stats);
+        // Envoy creates a cluster's stats at zero with the cluster, so rate()/increase() see the first event.
+        for (String counter : ZERO_AT_CREATION) {
+            stats.increment(name, counter, 0);
+        }
+        stats.setGauge(name, "outlier_detection_ejections_active", 0);
     }
 
     static String hostKey(Endpoint e) {

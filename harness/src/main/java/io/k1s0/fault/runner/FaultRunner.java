@@ -1,5 +1,6 @@
 package io.k1s0.fault.runner;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +27,27 @@ public final class FaultRunner implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        conciseLogging();
         System.exit(new CommandLine(new FaultRunner()).execute(args));
+    }
+
+    /**
+     * CLI defaults for slf4j-simple, set before the first logger exists: warnings only from libraries, our own
+     * INFO lines without thread names; any {@code -Dorg.slf4j.simpleLogger.*} given on the command line wins.
+     */
+    private static void conciseLogging() {
+        Map.of("org.slf4j.simpleLogger.defaultLogLevel", "warn",
+                        "org.slf4j.simpleLogger.log.io.k1s0.fault", "info",
+                        // fabric8 warns about every non-v1 Istio version the control plane watches; expected here
+                        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error",
+                        "org.slf4j.simpleLogger.showThreadName", "false",
+                        "org.slf4j.simpleLogger.showShortLogName", "true",
+                        "org.slf4j.simpleLogger.levelInBrackets", "true")
+                .forEach((k, v) -> {
+                    if (System.getProperty(k) == null) {
+                        System.setProperty(k, v);
+                    }
+                });
     }
 
     @Override

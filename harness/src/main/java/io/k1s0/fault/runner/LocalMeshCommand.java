@@ -46,8 +46,14 @@ public final class LocalMeshCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--manifests", required = true, paramLabel = "DIR", description = "Directory of Kubernetes/Istio YAML applied at start (*.yaml, *.yml, sorted by name).")
-    Path manifests;
+    @Option(names = "--manifests", required = true, arity = "1..*", paramLabel = "PATH",
+            description = {"Files or directories (walked recursively) of Kubernetes/Istio YAML applied at start; repeatable.",
+                "One definition per resource (the last in path order), DestinationRules before VirtualServices;",
+                "kinds the local mesh does not emulate (Gateway, PeerAuthentication, ServiceEntry, Canary) are stored only, others skipped."})
+    List<Path> manifests;
+
+    @Option(names = "--watch", description = "Re-apply a manifest file when it changes on disk (deleted file: delete its resources).")
+    boolean watch;
 
     @Option(names = "--workloads", required = true, paramLabel = "FILE", description = "YAML file listing the workloads (see WorkloadsFile).")
     Path workloadsFile;
@@ -82,7 +88,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<WorkloadSpec> workloads = readWorkloads();
-        List<Path> manifestFiles = manifestFiles();
+        checkManifests();
         Optional<Path> prometheusBinary = prometheus ? Optional.of(PrometheusProcess.locate(environment)
                 .orElseThrow(() -> new ParameterException(spec.commandLine(), "--prometheus needs a prometheus binary: none on PATH and PROMETHEUS_BIN is "
                         + Optional.ofNullable(environment.get("PROMETHEUS_BIN")).map(v -> "'" + v + "' (not an executable file)").orElse("unset")
@@ -91,22 +97,28 @@ public final class LocalMeshCommand implements Callable<Integer> {
         Path fileSd = endpointsFile.toAbsolutePath().resolveSibling("local-mesh-file-sd.json");
         LocalMesh mesh = customizer.apply(LocalMesh.builder().workloads(workloads).fileSdPath(fileSd)).start();
         PrometheusProcess prom = null;
+        ManifestWatcher manifestWatcher = new ManifestWatcher(mesh.client(), out, manifests);
         Thread hook = new Thread(() -> {
             stopRequested.countDown();
             awaitStopped();
         }, "local-mesh-shutdown");
         try {
             mesh.writeKubeconfig(kubeconfig);
-            apply(mesh, manifestFiles, out);
+            ConfigRejections.print(mesh.client(), out);
+            applyManifests(manifestWatcher);
             if (prometheusBinary.isPresent()) {
                 prom = PrometheusProcess.start(prometheusBinary.get(), fileSd, endpointsFile.toAbsolutePath().resolveSibling("local-mesh-prometheus"));
             }
             writeEndpoints(mesh, fileSd, prom);
             printSummary(out, mesh, fileSd, prom);
+            if (watch) {
+                manifestWatcher.watch();
+            }
             Runtime.getRuntime().addShutdownHook(hook);
             stopRequested.await();
             return 0;
         } finally {
+            manifestWatcher.close();
             cleanUp(mesh, prom);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -155,32 +167,21 @@ public final class LocalMeshCommand implements Callable<Integer> {
         }
     }
 
-    private List<Path> manifestFiles() {
-        if (!Files.isDirectory(manifests)) {
-            throw new ParameterException(spec.commandLine(), "--manifests " + manifests + ": not a directory");
-        }
-        try (Stream<Path> files = Files.list(manifests)) {
-            return files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--manifests " + manifests + ": cannot list: " + e.getMessage(), e);
+    private void checkManifests() {
+        for (Path p : manifests) {
+            if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
+                throw new ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
+            }
         }
     }
 
-    private void apply(LocalMesh mesh, List<Path> files, PrintWriter out) {
-        for (Path file : files) {
-            List<HasMetadata> items;
-            try (InputStream in = Files.newInputStream(file)) {
-                items = mesh.client().load(in).items();
-            } catch (IOException | KubernetesClientException | IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--manifests: " + file + " is not valid Kubernetes YAML: " + e.getMessage(), e);
-            }
-            for (HasMetadata item : items) {
-                if (item.getMetadata().getNamespace() == null) {
-                    item.getMetadata().setNamespace("default");
-                }
-                mesh.client().resource(item).createOr(NonDeletingOperation::update);
-                out.printf("applied %s %s/%s from %s%n", item.getKind(), item.getMetadata().getNamespace(), item.getMetadata().getName(), file.getFileName());
-            }
+    private void applyManifests(ManifestWatcher watcher) {
+        try {
+            watcher.applyAll();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--manifests: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--manifests: cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -65,9 +65,12 @@ public final class Judge {
         }
         double observed = (double) k / n;
         ConfidenceInterval ci = BinomialProportion.getWilsonScoreInterval(toInt(n), observed, confidence);
+        // At k = 0 and k = n the Wilson bound is exactly 0 or 1; floating point lands just inside it.
+        double low = k == 0 ? 0.0 : ci.getLowerBound();
+        double high = k == n ? 1.0 : ci.getUpperBound();
         String actual = Ratio.format(observed) + " (" + VerdictMessages.count(k) + " of " + VerdictMessages.count(n)
-                + " requests; " + VerdictMessages.interval(confidence, "Wilson", ci.getLowerBound(), ci.getUpperBound()) + ")";
-        if (expected.value() < ci.getLowerBound() || expected.value() > ci.getUpperBound()) {
+                + " requests; " + VerdictMessages.interval(confidence, "Wilson", low, high) + ")";
+        if (expected.value() < low || expected.value() > high) {
             return new Verdict(Verdict.Outcome.FAIL, VerdictMessages.fail(subject,
                     "the " + SampleSizePlanner.confidenceText(confidence) + " Wilson interval of the observed "
                             + fault.subject + " excludes the configured " + expected,

@@ -24,6 +24,14 @@ final class RecordingStats implements StatsSink {
         return v == null ? 0 : v.get();
     }
 
+    boolean hasCounter(String clusterName, String stat) {
+        return counters.containsKey(clusterName + "/" + stat);
+    }
+
+    boolean hasGauge(String clusterName, String stat) {
+        return gauges.containsKey(clusterName + "/" + stat);
+    }
+
     long gauge(String clusterName, String stat) {
         return gauges.getOrDefault(clusterName + "/" + stat, 0L);
     }

@@ -103,6 +103,82 @@ class LocalMeshCommandTest {
         assertThatPortClosed(proxy);
     }
 
+    @Test
+    void watchReappliesAChangedFileReportsRejectionsAndDeletesTheResourcesOfADeletedFile(@TempDir Path dir) throws Exception {
+        Run run = run(dir, System.getenv(), "--watch");
+        await("watching").atMost(Duration.ofSeconds(30)).until(() -> run.out().toString().contains("watching") || run.exit().isDone());
+        assertThat(run.exit()).as("still running; stderr: %s", run.err()).isNotDone();
+        Path file = dir.resolve("manifests/10-vs.yaml");
+        try (KubernetesClient k = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(dir.resolve("kubeconfig")))).build()) {
+            var vs = k.adapt(IstioClient.class).v1().virtualServices().inNamespace("k1s0-service").withName("order-server");
+
+            Files.writeString(file, VS.replace("timeout: 3s", "timeout: 7s"));
+            await("changed file re-applied").atMost(Duration.ofSeconds(10))
+                    .until(() -> "7s".equals(vs.get().getSpec().getHttp().get(0).getTimeout()));
+
+            Files.writeString(file, VS.replace("timeout: 3s", "timeout: 7parsecs"));
+            await("rejection printed").atMost(Duration.ofSeconds(10))
+                    .until(() -> run.out().toString().contains("rejected VirtualService k1s0-service/order-server: RejectedConfig"));
+            assertThat(run.out().toString()).contains("'7parsecs' is not a duration");
+
+            Files.writeString(dir.resolve("manifests/20-broken.yaml"), "kind: [");
+            await("bad YAML reported").atMost(Duration.ofSeconds(10))
+                    .until(() -> run.out().toString().contains("not applied: ") && run.out().toString().contains("20-broken.yaml is not valid Kubernetes YAML"));
+
+            Files.delete(file);
+            await("resources of the deleted file deleted").atMost(Duration.ofSeconds(10)).until(() -> vs.get() == null);
+            assertThat(run.out().toString()).contains("deleted VirtualService k1s0-service/order-server (no longer in 10-vs.yaml)");
+        }
+        run.command().stop();
+        assertThat(run.exit().get(30, TimeUnit.SECONDS)).as("exit code").isZero();
+    }
+
+    @Test
+    void aManifestTreeIsAppliedOncePerResourceSubsetsFirstAndUnemulatedKindsAreReported(@TempDir Path dir) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Files.createDirectories(tree.resolve("a-fault"));
+        Files.createDirectories(tree.resolve("b-routing"));
+        Files.createDirectories(tree.resolve("c-rules"));
+        Files.writeString(tree.resolve("a-fault/vs.yaml"), VS.replace("timeout: 3s", "timeout: 1s"));
+        Files.writeString(tree.resolve("b-routing/vs.yaml"), VS.replace("route: [{destination: {host: order-server}}]",
+                "route: [{destination: {host: order-server, subset: v2}}]"));
+        Files.writeString(tree.resolve("c-rules/dr.yaml"), """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: order-server, namespace: k1s0-service}
+                spec: {host: order-server, subsets: [{name: v2, labels: {version: v2}}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: k1s0-service}
+                spec: {selector: {istio: ingressgateway}, servers: []}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: order-server, namespace: k1s0-service}
+                """);
+        Run run = run(dir, System.getenv(), "--manifests", tree.toString());
+        await("started").atMost(Duration.ofSeconds(30)).until(() -> run.out().toString().contains("Ctrl-C stops") || run.exit().isDone());
+        assertThat(run.exit()).as("still running; stderr: %s", run.err()).isNotDone();
+        String out = run.out().toString();
+        assertThat(out).contains("skipped VirtualService k1s0-service/order-server from a-fault/vs.yaml: also defined in b-routing/vs.yaml, which is applied")
+                .contains("stored  Gateway k1s0-service/gw from c-rules/dr.yaml (in the API only: the local mesh does not emulate Gateway)")
+                .contains("skipped Deployment k1s0-service/order-server from c-rules/dr.yaml: the local mesh does not serve kind Deployment")
+                .doesNotContain("rejected");
+        assertThat(out.indexOf("applied DestinationRule k1s0-service/order-server")).as("the DestinationRule is applied before the VirtualService using its subset")
+                .isLessThan(out.indexOf("applied VirtualService k1s0-service/order-server from b-routing/vs.yaml"))
+                .isNotNegative();
+        run.command().stop();
+        assertThat(run.exit().get(30, TimeUnit.SECONDS)).as("exit code").isZero();
+    }
+
+    @Test
+    void aMissingManifestPathIsAUsageError(@TempDir Path dir) throws Exception {
+        Run run = run(dir, System.getenv(), "--manifests", dir.resolve("nope").toString());
+        assertThat(run.exit().get(30, TimeUnit.SECONDS)).as("exit code").isEqualTo(2);
+        assertThat(run.err().toString()).contains("--manifests " + dir.resolve("nope") + ": no such file or directory");
+    }
+
     private static void assertThatPortClosed(URI uri) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket(uri.getHost(), uri.getPort()).close())
                 .as("%s closed after stop", uri).isInstanceOf(IOException.class);
