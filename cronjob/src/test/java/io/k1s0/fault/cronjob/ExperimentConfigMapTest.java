@@ -59,12 +59,12 @@ class ExperimentConfigMapTest {
         spec.path("targets").get(0).path("namespaces").forEach(n -> namespaces.add(n.asText()));
         assertThat(namespaces).as("target namespaces (all service-to-service traffic)")
                 .containsExactly("k1s0-service", "k1s0-business", "k1s0-system");
-        assertThat(spec.at("/faults/delay/percent").asInt()).as("delay percent").isEqualTo(10);
+        assertThat(spec.at("/faults/delay/percent").asText()).as("delay percent").isEqualTo("10%");
         assertThat(spec.at("/faults/delay/fixedDelay").asText()).as("fixed delay").isEqualTo("500ms");
-        assertThat(spec.at("/faults/abort/percent").asInt()).as("abort percent").isEqualTo(5);
+        assertThat(spec.at("/faults/abort/percent").asText()).as("abort percent").isEqualTo("5%");
         assertThat(spec.at("/faults/abort/httpStatus").asInt()).as("abort status").isEqualTo(503);
         assertThat(spec.at("/phases/injection").asText()).as("injection phase").isEqualTo("30m");
-        assertThat(spec.at("/safety/abortOnErrorRate").asText()).as("rollback error-rate threshold").isEqualTo("5%");
+        assertThat(spec.at("/safety/abortOnOrganicErrorRate").asText()).as("rollback error-rate threshold").isEqualTo("5%");
         assertThat(spec.at("/safety/abortOnP99").asText()).as("rollback P99 threshold").isEqualTo("1000ms");
         assertThat(spec.at("/safety/maxServices").isInt()).as("maxServices is a number").isTrue();
     }
@@ -86,21 +86,28 @@ class ExperimentConfigMapTest {
     @Test
     void reportingSecretsAreTheOnesTheCronJobProvides() {
         JsonNode reporting = experiment.path("spec").path("reporting");
-        assertThat(reporting.at("/pushgateway/job").asText()).as("Pushgateway job").isEqualTo(DashboardLint.PUSHGATEWAY_JOB);
-        assertThat(reporting.at("/grafana/dashboardUid").asText()).as("dashboard uid").isEqualTo(DashboardLint.UID);
-        String tokenEnv = reporting.at("/grafana/tokenFromEnv").asText();
+        String tokenEnv = reporting.at("/grafana/tokenSecret/env").asText();
         assertThat(runner().getEnv()).as("env of the runner").anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo(tokenEnv);
             assertThat(e.getValueFrom().getSecretKeyRef()).isNotNull();
         });
-        String webhookFile = reporting.at("/teams/webhookUrlFromFile").asText();
+        String webhookFile = reporting.at("/teams/webhookSecret/file").asText();
         assertThat(runner().getVolumeMounts()).as("a secret mount holding %s", webhookFile).anySatisfy(m -> {
             assertThat(webhookFile).startsWith(m.getMountPath() + "/");
             assertThat(pod.getVolumes().stream().filter(v -> v.getName().equals(m.getName())).findFirst().orElseThrow()
                     .getSecret()).isNotNull();
         });
-        String reportsDir = reporting.path("reportsDir").asText();
+        String reportsDir = reporting.path("outputDir").asText();
         assertThat(runner().getVolumeMounts()).as("mount for reportsDir %s", reportsDir)
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(reportsDir));
+    }
+
+    @Test
+    void theRunnersOwnStrictLoaderAcceptsTheShippedExperiment() throws Exception {
+        io.k1s0.fault.experiment.Experiment loaded =
+                new io.k1s0.fault.experiment.ExperimentLoader().load(ProjectFiles.manifestsDir().resolve("weekly.yaml"));
+        assertThat(loaded.name()).as("experiment name").isEqualTo("weekly-staging");
+        assertThat(loaded.spec().phases().injection()).as("injection phase").isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(loaded.spec().expectations()).as("expectations").hasSize(4);
     }
 }
