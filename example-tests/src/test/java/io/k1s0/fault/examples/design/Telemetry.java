@@ -1,0 +1,34 @@
+package io.k1s0.fault.examples.design;
+
+import io.k1s0.fault.metrics.MeshMetric;
+import io.k1s0.fault.metrics.MeshSnapshot;
+import io.k1s0.fault.metrics.Selector;
+import java.util.Map;
+
+/** Counts read from a window's snapshot of Istio's standard metrics, by reporter and edge. */
+final class Telemetry {
+    private Telemetry() {}
+
+    /** {@code istio_requests_total{reporter="source", source_workload=caller, destination_service_name=target}}. */
+    static Selector source(String caller, String target) {
+        return Selector.all().eq("reporter", "source").eq("source_workload", caller).eq("destination_service_name", target);
+    }
+
+    /** The same edge as the server's sidecars report it (one series entry per upstream attempt). */
+    static Selector destination(String caller, String target) {
+        return Selector.all().eq("reporter", "destination").eq("source_workload", caller).eq("destination_service_name", target);
+    }
+
+    static long requests(MeshSnapshot s, Selector selector) {
+        return Math.round(s.sum(MeshMetric.REQUESTS, selector));
+    }
+
+    static Map<String, Double> requestsBy(MeshSnapshot s, Selector selector, String label) {
+        return s.sumBy(MeshMetric.REQUESTS, selector, label);
+    }
+
+    /** An Envoy cluster counter of every sidecar for clusters of {@code host} (e.g. {@code upstream_rq_retry}). */
+    static long clusterStat(MeshSnapshot s, MeshMetric metric, String host) {
+        return Math.round(s.sum(metric, Selector.all().regex("cluster_name", "outbound\\|[0-9]+\\|[^|]*\\|" + host + "\\..*")));
+    }
+}
