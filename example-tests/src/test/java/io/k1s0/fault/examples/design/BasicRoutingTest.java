@@ -18,6 +18,7 @@ import io.k1s0.fault.verdict.SampleSizePlanner;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,11 @@ import org.junit.jupiter.api.Test;
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("D-116 基本ルーティング — order-server: timeout 10s, retries attempts 3 / perTryTimeout 3s / retryOn 5xx,reset,connect-failure,retriable-4xx")
 class BasicRoutingTest {
+
+    @BeforeAll
+    static void warmUp(Mesh mesh) {
+        WarmUp.once(mesh);
+    }
 
     /** Deterministic behaviour (every attempt fails): any request shows it, ten show it is not luck of the draw. */
     private static final int DETERMINISTIC_REQUESTS = 10;

@@ -14,6 +14,7 @@ import io.k1s0.fault.metrics.MetricsWindow;
 import io.k1s0.fault.traffic.TrafficResult;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,11 @@ import org.junit.jupiter.api.Test;
 @MeshResource("classpath:design/order-server-virtualservice-test-scale.yaml")
 @DisplayName("D-116 基本ルーティング — timeouts (test scale: timeout 10s → 1.8s, perTryTimeout 3s → 0.5s)")
 class BasicRoutingTimeoutsTest {
+
+    @BeforeAll
+    static void warmUp(Mesh mesh) {
+        WarmUp.once(mesh);
+    }
 
     private static final int REQUESTS = 8;
 

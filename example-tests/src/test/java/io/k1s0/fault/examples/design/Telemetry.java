@@ -4,6 +4,7 @@ import io.k1s0.fault.metrics.MeshMetric;
 import io.k1s0.fault.metrics.MeshSnapshot;
 import io.k1s0.fault.metrics.Selector;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Counts read from a window's snapshot of Istio's standard metrics, by reporter and edge. */
 final class Telemetry {
@@ -23,8 +24,11 @@ final class Telemetry {
         return Math.round(s.sum(MeshMetric.REQUESTS, selector));
     }
 
+    /** Request counts by {@code label} in the window; label values that saw no request in it are left out. */
     static Map<String, Double> requestsBy(MeshSnapshot s, Selector selector, String label) {
-        return s.sumBy(MeshMetric.REQUESTS, selector, label);
+        Map<String, Double> seen = new TreeMap<>(s.sumBy(MeshMetric.REQUESTS, selector, label));
+        seen.values().removeIf(v -> v == 0);
+        return seen;
     }
 
     /** An Envoy cluster counter of every sidecar for clusters of {@code host} (e.g. {@code upstream_rq_retry}). */
