@@ -3,7 +3,12 @@ package io.k1s0.fault.examples.design;
 import io.k1s0.fault.metrics.MeshMetric;
 import io.k1s0.fault.metrics.MeshSnapshot;
 import io.k1s0.fault.metrics.Selector;
+import static org.awaitility.Awaitility.await;
+
+import io.k1s0.fault.metrics.MetricsWindow;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.TreeMap;
 
 /** Counts read from a window's snapshot of Istio's standard metrics, by reporter and edge. */
@@ -34,5 +39,14 @@ final class Telemetry {
     /** An Envoy cluster counter of every sidecar for clusters of {@code host} (e.g. {@code upstream_rq_retry}). */
     static long clusterStat(MeshSnapshot s, MeshMetric metric, String host) {
         return Math.round(s.sum(metric, Selector.all().regex("cluster_name", "outbound\\|[0-9]+\\|[^|]*\\|" + host + "\\..*")));
+    }
+
+    /**
+     * Re-reads the window until {@code count} reaches {@code atLeast}: a server's sidecar reports a request when
+     * the app has answered, which may be just after the caller got its answer (or gave up on that try).
+     */
+    static MeshSnapshot awaitAtLeast(MetricsWindow window, String why, ToLongFunction<MeshSnapshot> count, long atLeast) {
+        return await(why).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                .until(window::close, snap -> count.applyAsLong(snap) >= atLeast);
     }
 }
