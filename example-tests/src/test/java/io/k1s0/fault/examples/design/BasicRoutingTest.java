@@ -48,7 +48,7 @@ class BasicRoutingTest {
     void aFailingBackendIsTriedFourTimes(Mesh mesh, MeshWindow window) {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        List<Response> responses = Responses.collect(mesh.from(ORDER_BFF, SERVICE_NS),
+        List<Response> responses = Responses.collect(Chain.from(mesh, ORDER_BFF, SERVICE_NS),
                 orders(mesh).queryParam("status", "503"), DETERMINISTIC_REQUESTS, Duration.ofSeconds(20));
         MeshSnapshot s = window.result().snapshot();
 
@@ -73,7 +73,7 @@ class BasicRoutingTest {
         Plan plan = SampleSizePlanner.forFraction(Ratio.percent(requestFailure * 100), Ratio.percent(3), Proportions.CONFIDENCE);
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam("status", "503:50"))
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam("status", "503:50"))
                 .atRate(150).forRequests(plan.requests()).run();
         MeshSnapshot s = window.result(sent).snapshot();
 

@@ -43,7 +43,7 @@ class BasicRoutingTimeoutsTest {
         MetricsWindow window = mesh.metrics().open();
         // Every try outlasts perTryTimeout (0.5 s): tries start at 0, 0.5 s + b1, 1 s + b1 + b2, 1.5 s + b1 + b2 + b3
         // (backoff b1 + b2 + b3 < 275 ms), so the 4th starts before 1.8 s and is cut by the route timeout.
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).requestTimeout(Duration.ofSeconds(10))
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS)
                 .send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH).header("x-canary", "true").queryParam("delay", "1s"))
                 .atRate(20).forRequests(REQUESTS).run();
         // Each cut try still reaches the server, whose sidecar reports it when the echo answers 1 s after it began.

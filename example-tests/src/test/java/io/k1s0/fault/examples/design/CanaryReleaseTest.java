@@ -68,7 +68,7 @@ class CanaryReleaseTest {
     private static Map<String, Double> sendAndCount(Mesh mesh, MeshWindow window, RequestSpecification spec, long requests) {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(spec).atRate(200).forRequests(requests).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(200).forRequests(requests).run();
         MeshSnapshot s = window.result(sent).snapshot();
         assertThat(sent.total().responses(200)).as("every request answered 200: %s", sent.summary()).isEqualTo(requests);
         return Telemetry.requestsBy(s, Telemetry.source(caller, ORDER_SERVER), "destination_version");

@@ -1,6 +1,8 @@
 package io.k1s0.fault.examples.design;
 
 import io.k1s0.fault.api.Mesh;
+import io.k1s0.fault.traffic.Traffic;
+import java.time.Duration;
 
 /** The design's call chain: workload names, namespaces, and the tier each hop's server belongs to. */
 final class Chain {
@@ -32,6 +34,14 @@ final class Chain {
      */
     static String reportedCaller(Mesh mesh, String workload) {
         return "k3s".equalsIgnoreCase(mesh.environment()) ? "fault-relay" : workload;
+    }
+
+    /**
+     * {@code mesh.from(workload, namespace)} with patient connection and response timeouts: this machine is shared,
+     * and a request that times out in the client is lost to the verdicts (its sidecar still reports it).
+     */
+    static Traffic from(Mesh mesh, String workload, String namespace) {
+        return mesh.from(workload, namespace).connectTimeout(Duration.ofSeconds(10)).requestTimeout(Duration.ofSeconds(20));
     }
 
     static boolean isLocal(Mesh mesh) {

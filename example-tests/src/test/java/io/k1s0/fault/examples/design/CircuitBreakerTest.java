@@ -54,7 +54,7 @@ class CircuitBreakerTest {
             spec = spec.header("x-canary", "true");
         }
         MetricsWindow window = mesh.metrics().open();
-        List<Response> responses = Responses.collect(mesh.from(caller, callerNs), spec, requests, Duration.ofSeconds(30));
+        List<Response> responses = Responses.collect(Chain.from(mesh, caller, callerNs), spec, requests, Duration.ofSeconds(30));
         MeshSnapshot s = Telemetry.awaitAtLeast(window, "the server's sidecars report every try",
                 snap -> Telemetry.requests(snap, Telemetry.destination(reported, server)), tries);
 
@@ -66,9 +66,13 @@ class CircuitBreakerTest {
                         + "all the rest, because ejecting it too would put %d %% of 2 hosts out, above maxEjectionPercent %d",
                         consecutive, consecutive, 100, maxEjectionPercent)
                 .containsExactly((long) consecutive, tries - consecutive);
-        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_ENFORCED, server)).as("ejections_enforced_total in the window").isEqualTo(1);
-        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_CONSECUTIVE_5XX, server)).as("ejections_enforced_consecutive_5xx").isEqualTo(1);
-        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_ACTIVE, server)).as("ejections_active at the window's end").isEqualTo(1);
+        String kongSidecar = Telemetry.instanceOf(s, reported);
+        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_ENFORCED, server, kongSidecar))
+                .as("ejections_enforced_total of kong's sidecar in the window").isEqualTo(1);
+        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_CONSECUTIVE_5XX, server, kongSidecar))
+                .as("ejections_enforced_consecutive_5xx of kong's sidecar").isEqualTo(1);
+        assertThat(Telemetry.clusterStat(s, MeshMetric.EJECTIONS_ACTIVE, server, kongSidecar))
+                .as("ejections_active of kong's sidecar at the window's end").isEqualTo(1);
     }
 
     private static String namespaceOf(String server) {

@@ -34,7 +34,7 @@ class ConnectionPoolTest {
         String caller = Chain.reportedCaller(mesh, Chain.KONG);
         MetricsWindow window = mesh.metrics().open();
         // 20 requests within 0.1 s, each held 500 ms by the echo: 1 in flight + 1 pending fit, the rest overflow.
-        TrafficResult sent = mesh.from(Chain.KONG, Chain.INGRESS)
+        TrafficResult sent = Chain.from(mesh, Chain.KONG, Chain.INGRESS)
                 .send(mesh.request(Chain.ORDER_BFF, Chain.SERVICE_NS).basePath(Chain.PATH).queryParam("delay", "500ms"))
                 .atRate(200).forRequests(REQUESTS).run();
         MeshSnapshot s = window.close();

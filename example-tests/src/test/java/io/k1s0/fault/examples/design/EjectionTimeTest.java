@@ -36,7 +36,7 @@ class EjectionTimeTest {
     @Test
     @DisplayName("an ejected host returns after baseEjectionTime × n: the first ejection lasts [1, 2) × base, the second [2, 3) × base")
     void ejectionTimeGrowsWithEachEjection(Mesh mesh) {
-        Traffic kong = mesh.from(Chain.KONG, Chain.INGRESS);
+        Traffic kong = Chain.from(mesh, Chain.KONG, Chain.INGRESS);
         MetricsWindow window = mesh.metrics().open();
         Duration first = ejectAndTimeTheReturn(mesh, kong);
         Duration second = ejectAndTimeTheReturn(mesh, kong);

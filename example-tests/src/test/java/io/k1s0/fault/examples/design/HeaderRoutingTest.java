@@ -50,7 +50,7 @@ class HeaderRoutingTest {
         }
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(spec).atRate(250).forRequests(plan.requests()).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(250).forRequests(plan.requests()).run();
         Map<String, Double> byVersion = Telemetry.requestsBy(window.result(sent).snapshot(), Telemetry.source(caller, ORDER_SERVER),
                 "destination_version");
         assertThat(byVersion).as("subsets that answered x-canary: %s; %s", value, plan.explanation())

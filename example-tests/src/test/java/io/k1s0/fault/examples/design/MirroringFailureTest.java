@@ -39,7 +39,7 @@ class MirroringFailureTest {
         Plan plan = SampleSizePlanner.forRateBelow(Ratio.percent(1), Ratio.percent(0), Proportions.CONFIDENCE);
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
                 .atRate(250).forRequests(plan.requests()).run();
         MeshSnapshot s = window.result(sent).snapshot();
 

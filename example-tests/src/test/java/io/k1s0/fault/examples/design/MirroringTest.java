@@ -46,7 +46,7 @@ class MirroringTest {
         Plan plan = SampleSizePlanner.forFraction(Ratio.percent(10), Ratio.percent(3), Proportions.CONFIDENCE);
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         MetricsWindow window = mesh.metrics().open();
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
                 .atRate(200).forRequests(plan.requests()).run();
         MeshSnapshot s = settled(window);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k1s0.fault.verdict.Plan;
 import java.util.Locale;
+import org.hipparchus.distribution.continuous.BetaDistribution;
 import org.hipparchus.stat.interval.BinomialProportion;
 import org.hipparchus.stat.interval.ConfidenceInterval;
 import org.junit.jupiter.api.Assumptions;
@@ -32,5 +33,16 @@ final class Proportions {
 
     static String pct(double v) {
         return String.format(Locale.ROOT, "%.3f %%", v * 100);
+    }
+
+    /**
+     * Asserts that a rate of {@code k} in {@code n} is consistent with {@code expected} (0–1): the two-sided 99 %
+     * Clopper-Pearson interval (Beta quantiles, exact also for k = 0) contains it.
+     */
+    static void assertRateConsistent(String what, long k, long n, double expected) {
+        double lower = k == 0 ? 0 : new BetaDistribution(k, n - k + 1).inverseCumulativeProbability((1 - CONFIDENCE) / 2);
+        double upper = k == n ? 1 : new BetaDistribution(k + 1, n - k).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
+        assertThat(expected).as("%s: observed %s (%d of %d), 99 %% Clopper-Pearson interval [%s, %s], expected %s", what,
+                pct((double) k / n), k, n, pct(lower), pct(upper), pct(expected)).isBetween(lower, upper);
     }
 }

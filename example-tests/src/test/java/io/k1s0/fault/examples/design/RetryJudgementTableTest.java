@@ -89,7 +89,7 @@ class RetryJudgementTableTest {
         try {
             MetricsWindow window = mesh.metrics().open();
             // 3 canary endpoints, one refusing: about a third of first tries fail to connect and must be retried elsewhere.
-            TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(50).forRequests(30).run();
+            TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(50).forRequests(30).run();
             MeshSnapshot s = window.close();
             assertThat(sent.total().responsesByStatus()).as("every request succeeds").containsOnlyKeys(200);
             assertThat(Telemetry.clusterStat(s, MeshMetric.RETRIES, ORDER_SERVER))
@@ -103,7 +103,7 @@ class RetryJudgementTableTest {
     private static long triesPerRequest(Mesh mesh, String param, String value, int expectedStatus) {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         MetricsWindow window = mesh.metrics().open();
-        TrafficResult sent = mesh.from(ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam(param, value))
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam(param, value))
                 .atRate(50).forRequests(REQUESTS).run();
         assertThat(sent.total().responsesByStatus()).as("what the caller received").containsOnlyKeys(expectedStatus);
         MeshSnapshot s = Telemetry.awaitAtLeast(window, "the server's sidecars report every try",

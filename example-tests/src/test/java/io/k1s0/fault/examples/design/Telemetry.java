@@ -36,6 +36,24 @@ final class Telemetry {
         return seen;
     }
 
+    /**
+     * The scrape {@code instance} of the sidecar that reported {@code caller}'s requests (reporter=source series are
+     * written by the caller's own sidecar): the label that scopes Envoy cluster stats to that one proxy.
+     */
+    static String instanceOf(MeshSnapshot s, String caller) {
+        Map<String, Double> byInstance = requestsBy(s, Selector.all().eq("reporter", "source").eq("source_workload", caller), "instance");
+        if (byInstance.size() != 1) {
+            throw new IllegalStateException("expected the requests of " + caller + " from exactly one sidecar in this window, found " + byInstance);
+        }
+        return byInstance.keySet().iterator().next();
+    }
+
+    /** An Envoy cluster stat of one sidecar ({@link #instanceOf}) for the clusters of {@code host}. */
+    static long clusterStat(MeshSnapshot s, MeshMetric metric, String host, String instance) {
+        return Math.round(s.sum(metric, Selector.all().eq("instance", instance)
+                .regex("cluster_name", "outbound\\|[0-9]+\\|[^|]*\\|" + host + "\\..*")));
+    }
+
     /** An Envoy cluster counter of every sidecar for clusters of {@code host} (e.g. {@code upstream_rq_retry}). */
     static long clusterStat(MeshSnapshot s, MeshMetric metric, String host) {
         return Math.round(s.sum(metric, Selector.all().regex("cluster_name", "outbound\\|[0-9]+\\|[^|]*\\|" + host + "\\..*")));

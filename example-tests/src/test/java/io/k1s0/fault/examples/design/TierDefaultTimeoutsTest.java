@@ -43,7 +43,7 @@ class TierDefaultTimeoutsTest {
             Mesh mesh) {
         String caller = Chain.reportedCaller(mesh, tier.caller);
         MetricsWindow window = mesh.metrics().open();
-        TrafficResult sent = mesh.from(tier.caller, tier.callerNamespace).requestTimeout(Duration.ofSeconds(10))
+        TrafficResult sent = Chain.from(mesh, tier.caller, tier.callerNamespace)
                 .send(mesh.request(tier.server, tier.serverNamespace).basePath(Chain.PATH).queryParam("delay", echoDelayMillis + "ms"))
                 .atRate(20).forRequests(REQUESTS).run();
         MeshSnapshot s = Telemetry.awaitAtLeast(window, "the server's sidecars report every try (each when the echo answers)",

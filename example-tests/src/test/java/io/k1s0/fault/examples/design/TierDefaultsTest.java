@@ -61,7 +61,7 @@ class TierDefaultsTest {
         String caller = Chain.reportedCaller(mesh, tier.caller);
         String[] param = echoQuery.split("=", 2);
         MetricsWindow window = mesh.metrics().open();
-        TrafficResult sent = mesh.from(tier.caller, tier.callerNamespace)
+        TrafficResult sent = Chain.from(mesh, tier.caller, tier.callerNamespace)
                 .send(mesh.request(tier.server, tier.serverNamespace).basePath(Chain.PATH).queryParam(param[0], param[1]))
                 .atRate(50).forRequests(REQUESTS).run();
         assertThat(sent.total().responsesByStatus()).as("what the caller received").containsOnlyKeys(expectedStatus);
