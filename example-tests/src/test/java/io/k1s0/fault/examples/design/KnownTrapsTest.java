@@ -47,10 +47,10 @@ class KnownTrapsTest {
     @AbortFault(host = ORDER_SERVER, namespace = SERVICE_NS, percent = 5, httpStatus = 503)
     @DisplayName("'the caller's retries hide the injected 503s' is false on the faulted hop: the abort happens in the caller's sidecar before the router, so ≈ 5 % reach the caller, not 0.05⁴")
     void callersRetriesDoNotHideInjectedAborts(Mesh mesh, MeshWindow window) {
-        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(2), Judge.DEFAULT_CONFIDENCE);
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(150).forRequests(plan.requests()).run();
+        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(3), Judge.DEFAULT_CONFIDENCE);
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
-        assertThat(w).abortFraction().within(percent(2)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("5xx the caller got = injected aborts")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
     }
@@ -61,7 +61,7 @@ class KnownTrapsTest {
         Plan plan = SampleSizePlanner.forRateBelow(percent(1), percent(0), Judge.DEFAULT_CONFIDENCE);
         window.edge(Chain.reportedCaller(mesh, ORDER_BFF), ORDER_SERVER);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam("status", "503:5"))
-                .atRate(150).forRequests(plan.requests()).run();
+                .atRate(250).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
         assertThat(w).errorRate().isBelow(percent(1));
         assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_SERVER, Telemetry.instanceOf(w.snapshot(), w.caller())))
@@ -93,7 +93,7 @@ class KnownTrapsTest {
         try {
             Plan plan = SampleSizePlanner.forRateBelow(percent(2), percent(0), Judge.DEFAULT_CONFIDENCE);
             window.edge(Chain.reportedCaller(mesh, ORDER_BFF), ORDER_SERVER);
-            TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(150).forRequests(plan.requests()).run();
+            TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
             FaultWindow w = window.result(sent);
             assertThat(PromQl.INJECTED_DELAYS.evaluate(w.snapshot(), w.scope()))
                     .as("delayed requests (DI) among %d: the older VirtualService order-server wins, the second is not merged (IST0109); %s",

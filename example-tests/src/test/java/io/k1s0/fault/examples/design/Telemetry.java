@@ -64,7 +64,7 @@ final class Telemetry {
      * the app has answered, which may be just after the caller got its answer (or gave up on that try).
      */
     static MeshSnapshot awaitAtLeast(MetricsWindow window, String why, ToLongFunction<MeshSnapshot> count, long atLeast) {
-        return await(why).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+        return await(why).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                 .until(window::close, snap -> count.applyAsLong(snap) >= atLeast);
     }
 }

@@ -27,7 +27,7 @@ final class WarmUp {
         mesh.from(Chain.ORDER_BFF, Chain.SERVICE_NS).connectTimeout(Duration.ofSeconds(10)).requestTimeout(Duration.ofSeconds(20))
                 .send(mesh.request(Chain.ORDER_SERVER, Chain.SERVICE_NS).basePath(Chain.PATH))
                 .phase("cold").atRate(50).forRequests(100)
-                .phase("warm").atRate(200).forRequests(300)
+                .phase("warm").atRate(150).forRequests(150)
                 .run();
         LOG.info("local mesh warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     }

@@ -61,7 +61,7 @@ class WeeklyFaultOneHopOutTest {
         window.edge(caller, ORDER_BFF);
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS)
                 .send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH).queryParam("status", "503:5"))
-                .atRate(150).forRequests(n).run();
+                .atRate(250).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
         long requests = Telemetry.requests(w.snapshot(), Telemetry.source(caller, ORDER_BFF));
@@ -81,7 +81,7 @@ class WeeklyFaultOneHopOutTest {
     void anAbortOnTheSameHopIsNotRetried(Mesh mesh, MeshWindow window) {
         Plan plan = SampleSizePlanner.forFraction(percent(5), percent(2), Judge.DEFAULT_CONFIDENCE);
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS).send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH))
-                .atRate(150).forRequests(plan.requests()).run();
+                .atRate(250).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
         assertThat(w).abortFraction().within(percent(2)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("every 5xx is the injected abort")

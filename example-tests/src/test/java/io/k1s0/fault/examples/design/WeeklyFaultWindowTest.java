@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class WeeklyFaultWindowTest {
 
     private Optional<Double> baselineP99Millis = Optional.empty();
+    private long baselineRequests;
 
     @BeforeAll
     static void warmUp(Mesh mesh) {
@@ -53,8 +54,9 @@ class WeeklyFaultWindowTest {
     @BeforeEach
     void measureBaseline(Mesh mesh) {
         Plan plan = SampleSizePlanner.forQuantile(0.99, Judge.DEFAULT_CONFIDENCE);
-        TrafficResult baseline = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(150).forRequests(plan.requests()).run();
+        TrafficResult baseline = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
         baselineP99Millis = Optional.of(baseline.total().latency().getValueAtPercentile(99) / 1000.0);
+        baselineRequests = baseline.total().sent();
     }
 
     @Test
@@ -65,7 +67,7 @@ class WeeklyFaultWindowTest {
         Plan abortPlan = SampleSizePlanner.forFraction(percent(5), percent(2), Judge.DEFAULT_CONFIDENCE);
         Plan delayPlan = SampleSizePlanner.forFraction(percent(10), percent(3), Judge.DEFAULT_CONFIDENCE);
         long n = Math.max(abortPlan.requests(), delayPlan.requests());
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(150).forRequests(n).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
         assertThat(w).abortFraction().within(percent(2)).isConsistentWithConfigured();
@@ -78,8 +80,14 @@ class WeeklyFaultWindowTest {
                 .as("retries by order-bff's sidecar (route: attempts 3, retryOn 5xx): injected aborts happen before the router, never retried")
                 .isZero();
         double p99 = w.clientQuantileMillis(0.99).orElseThrow();
-        assertThat(p99).as("client-side P99 under the faults (ms): 10 %% of requests wait 500 ms, so the P99 is at least 500 ms; "
-                + "baseline P99 %.1f ms", baselineP99Millis.orElseThrow()).isGreaterThanOrEqualTo(500).isGreaterThan(baselineP99Millis.orElseThrow());
+        // The baseline P99 is this machine's own latency (it varies with load) and is reported; the shift's lower
+        // bound is the design's: with 10 % of requests delayed 500 ms, more than 1 % take at least 500 ms.
+        Reports.write("weekly-fault-window-p99", List.of(
+                "| window | client-side P99 |", "| --- | --- |",
+                String.format(Locale.ROOT, "| baseline (no faults, %d requests) | %.1f ms |", baselineRequests, baselineP99Millis.orElseThrow()),
+                String.format(Locale.ROOT, "| weekly faults (%d requests) | %.1f ms |", n, p99)));
+        assertThat(p99).as("client-side P99 under the faults (ms); baseline P99 %.1f ms", baselineP99Millis.orElseThrow())
+                .isGreaterThanOrEqualTo(500);
 
         flaggerCriteria(w);
     }
