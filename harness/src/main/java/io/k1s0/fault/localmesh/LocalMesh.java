@@ -205,10 +205,23 @@ public final class LocalMesh implements AutoCloseable {
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
             try {
+                long t0 = System.nanoTime();
                 api = EmbeddedApiServer.start();
-                cp = ControlPlane.start(api.client());
-                started.addAll(startReplicas(vertx, api.client(), cp));
+                long t1 = System.nanoTime();
+                // The informers sync while the replicas start: pods created meanwhile arrive in their initial list.
+                KubernetesClient client = api.client();
+                java.util.concurrent.CompletableFuture<ControlPlane> cpStarting =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> ControlPlane.start(client));
+                java.util.function.Supplier<MeshConfig> config = () -> cpStarting.join().current();
+                try {
+                    started.addAll(startReplicas(vertx, client, config));
+                } finally {
+                    cp = joinControlPlane(cpStarting);
+                }
+                long t2 = System.nanoTime();
                 awaitEndpoints(cp);
+                LOG.debug("start phases: API {} ms, control plane and replicas {} ms, endpoints ready {} ms",
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 Path sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                 LocalMesh mesh = new LocalMesh(vertx, api, cp, started, sd);
                 FileSdTargets.write(sd, mesh.metricsEndpoints());
@@ -239,7 +252,15 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
 
-        private List<Replica> startReplicas(Vertx vertx, KubernetesClient client, ControlPlane cp) throws TimeoutException {
+        private static ControlPlane joinControlPlane(java.util.concurrent.CompletableFuture<ControlPlane> starting) {
+            try {
+                return starting.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException("control plane did not start", e.getCause());
+            }
+        }
+
+        private List<Replica> startReplicas(Vertx vertx, KubernetesClient client, java.util.function.Supplier<MeshConfig> config) {
             Set<String> namespaces = new HashSet<>();
             Set<String> servicesCreated = new HashSet<>();
             List<Future<Replica>> starting = new ArrayList<>();
@@ -257,7 +278,7 @@ public final class LocalMesh implements AutoCloseable {
                     EchoServer app = new EchoServer(vertx, w.name(), w.version(), pod, defaults);
                     starting.add(app.start().compose(appPort -> {
                         SidecarIdentity id = new SidecarIdentity(pod, w.name(), w.namespace(), w.app(), w.version(), w.serviceName(), w.servicePort());
-                        return new Sidecar(vertx, id, appPort).start(dataPlane, cp.supplier());
+                        return new Sidecar(vertx, id, appPort).start(dataPlane, config);
                     }).map(sidecar -> new Replica(w, pod, app, sidecar)));
                 }
             }
@@ -270,6 +291,8 @@ public final class LocalMesh implements AutoCloseable {
                 throw new IllegalStateException("interrupted while starting the local mesh", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException("a local mesh listener did not start: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("local mesh listeners did not start within " + READY_TIMEOUT, e);
             }
             for (Replica r : replicas) {
                 client.pods().inNamespace(r.spec().namespace())

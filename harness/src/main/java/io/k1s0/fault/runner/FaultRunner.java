@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Proves the k1s0 Istio mesh behaves as designed under failure.",
         subcommands = {
             LintCommand.class,
+            LocalMeshCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
