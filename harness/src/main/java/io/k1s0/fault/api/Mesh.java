@@ -26,11 +26,15 @@ public interface Mesh {
     /** A client for the mesh's Kubernetes API; owned by the harness, do not close it. */
     KubernetesClient client();
 
-    /** The label value {@value #RUN_ID_LABEL} carries on everything this test run created. */
+    /**
+     * This test run's ID: the value of {@link #RUN_ID_LABEL} on every {@code @MeshResource} object the run applied,
+     * and of {@code fault.k1s0.io/run-id} on VirtualServices while they carry one of its faults (whose route names
+     * start with {@code fh-<runId>-}).
+     */
     String runId();
 
-    /** Label put on every resource the harness applies, valued {@link #runId()}. */
-    String RUN_ID_LABEL = "fault.k1s0.io/run-id";
+    /** Label put on every {@code @MeshResource} object the harness applies, valued {@link #runId()}. */
+    String RUN_ID_LABEL = "fault.k1s0.io/test-run";
 
     /**
      * A traffic driver whose requests leave from inside the mesh as {@code workload} (its sidecar runs the

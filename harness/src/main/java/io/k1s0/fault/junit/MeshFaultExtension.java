@@ -119,8 +119,12 @@ public final class MeshFaultExtension implements BeforeAllCallback, AfterAllCall
                 v -> Validation.duration("configuration parameter " + FaultGate.TIMEOUT_PARAMETER, v.trim()))
                 .orElse(FaultGate.DEFAULT_TIMEOUT);
         record.gateSaw(new FaultGate(mesh, gateTimeout).awaitLive(specs));
-        run.metrics().ifPresent(source -> WindowHandle.forTest(source, singleTarget(specs), configured(specs, true),
-                configured(specs, false), record));
+        // Opened only when the test asks for it: a Prometheus source waits for a scrape to open a window.
+        boolean wantsWindow = Arrays.asList(context.getRequiredTestMethod().getParameterTypes()).contains(MeshWindow.class);
+        if (wantsWindow) {
+            run.metrics().ifPresent(source -> WindowHandle.forTest(source, singleTarget(specs), configured(specs, true),
+                    configured(specs, false), record));
+        }
     }
 
     @Override

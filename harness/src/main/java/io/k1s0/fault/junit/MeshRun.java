@@ -68,13 +68,13 @@ final class MeshRun implements AutoCloseable {
     static MeshRun start(ExtensionContext context, String origin, String workloadsLocation) {
         Duration ttl = context.getConfigurationParameter(FAULT_TTL_PARAMETER, v -> parseTtl(v)).orElse(DEFAULT_TTL);
         int dumpLimit = context.getConfigurationParameter(DUMP_LIMIT_PARAMETER, MeshRun::parseLimit).orElse(20);
-        Optional<String> factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER);
+        Optional<String> factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER).filter(f -> !f.isBlank());
         MeshEnvironment environment = factory.isPresent() ? fromFactory(factory.get())
                 : MeshEnvironments.start(kind(), () -> workloads(origin, workloadsLocation));
         String runId = "junit-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             MeshRun run = new MeshRun(environment, runId, ttl, dumpLimit);
-            LOG.info("mesh run {} on environment {}; everything it creates carries label {}={}", runId, environment.name(),
+            LOG.info("mesh run {} on environment {}; resources it applies carry label {}={}", runId, environment.name(),
                     io.k1s0.fault.api.Mesh.RUN_ID_LABEL, runId);
             return run;
         } catch (RuntimeException e) {

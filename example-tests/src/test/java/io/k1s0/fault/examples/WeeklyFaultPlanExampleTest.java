@@ -1,0 +1,96 @@
+package io.k1s0.fault.examples;
+
+import static io.k1s0.fault.api.MeshAssertions.assertThat;
+import static io.k1s0.fault.api.MeshAssertions.millis;
+import static io.k1s0.fault.api.MeshAssertions.percent;
+
+import io.k1s0.fault.api.AbortFault;
+import io.k1s0.fault.api.DelayFault;
+import io.k1s0.fault.api.Mesh;
+import io.k1s0.fault.api.MeshFaultTest;
+import io.k1s0.fault.api.MeshWindow;
+import io.k1s0.fault.metrics.Buckets;
+import io.k1s0.fault.metrics.MeshMetric;
+import io.k1s0.fault.metrics.PromQl;
+import io.k1s0.fault.traffic.TrafficResult;
+import io.k1s0.fault.verdict.FaultWindow;
+import io.k1s0.fault.verdict.SampleSizePlanner;
+import java.time.Duration;
+import org.assertj.core.api.Assertions;
+import org.hipparchus.distribution.continuous.BetaDistribution;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The weekly fault plan of the k1s0 design (500 ms delay on 10 % and HTTP 503 on 5 % of the requests to
+ * order-server), run on the local mesh: the observed fractions match the plan and the P99 moves past 500 ms.
+ * Request counts come from the sample-size planner; every verdict uses an interval at {@value #CONFIDENCE}.
+ */
+@MeshFaultTest(workloads = "classpath:k1s0-topology.yaml")
+@DisplayName("Weekly fault plan: 10 % × 500 ms delay and 5 % × 503 on order-server")
+class WeeklyFaultPlanExampleTest {
+
+    private static final String NS = "k1s0-service";
+    /** High enough that 20 runs × 4 verdicts stay clear of chance failures (each errs with probability 0.01 %). */
+    private static final double CONFIDENCE = 0.9999;
+    /** Modest, so a busy CI machine still answers every request (a request that never arrives is not counted). */
+    private static final double RATE = 200;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Unmeasured requests that let the JIT compile the in-JVM mesh's request path before anything is timed. */
+    private static final long WARM_UP_REQUESTS = 1_000;
+
+    private FaultWindow baseline;
+
+    @BeforeAll
+    static void warmUp(Mesh mesh) {
+        mesh.from("order-bff", NS).connectTimeout(CONNECT_TIMEOUT).send(mesh.request("order-server", NS))
+                .atRate(RATE).forRequests(WARM_UP_REQUESTS).run();
+    }
+
+    /** Runs before the faults are installed: the P99 the plan is compared against. */
+    @BeforeEach
+    void measureBaseline(Mesh mesh) {
+        long requests = SampleSizePlanner.forQuantile(0.99, CONFIDENCE).requests();
+        MeshWindow window = mesh.openWindow("order-bff", "order-server");
+        TrafficResult sent = mesh.from("order-bff", NS).connectTimeout(CONNECT_TIMEOUT).send(mesh.request("order-server", NS))
+                .atRate(RATE).forRequests(requests).run();
+        baseline = window.result(sent);
+    }
+
+    @Test
+    @DelayFault(host = "order-server", namespace = NS, percent = 10, fixedDelay = "500ms")
+    @AbortFault(host = "order-server", namespace = NS, percent = 5, httpStatus = 503)
+    void faultFractionsMatchThePlanAndTheP99Shifts(Mesh mesh, MeshWindow window) {
+        long requests = Math.max(
+                SampleSizePlanner.forFraction(percent(10), percent(2), CONFIDENCE).requests(),
+                SampleSizePlanner.forFraction(percent(5), percent(2), CONFIDENCE).requests());
+
+        TrafficResult sent = mesh.from("order-bff", NS).connectTimeout(CONNECT_TIMEOUT).send(mesh.request("order-server", NS))
+                .atRate(RATE).forRequests(requests).run();
+        FaultWindow faulted = window.result(sent);
+
+        assertThat(faulted).delayFraction().atConfidence(CONFIDENCE).within(percent(2)).isConsistentWith(percent(10));
+        assertThat(faulted).abortFraction().atConfidence(CONFIDENCE).within(percent(2)).isConsistentWith(percent(5));
+        assertThat(baseline).p99().atConfidence(CONFIDENCE).isBelow(millis(500));
+        assertP99Above500ms(faulted);
+    }
+
+    /**
+     * The P99 is above 500 ms when more than 1 % of the requests took longer: the one-sided Clopper-Pearson lower
+     * bound of that share, from the histogram buckets, must exceed 1 %.
+     */
+    private void assertP99Above500ms(FaultWindow w) {
+        Buckets buckets = w.snapshot().buckets(MeshMetric.REQUEST_DURATION, PromQl.LATENCY_P99.selector(w.scope()));
+        long n = Math.round(buckets.count());
+        long slower = n - Math.round(buckets.cumulative().floorEntry(500.0).getValue());
+        double lowerBound = slower == 0 ? 0 : new BetaDistribution(slower, n - slower + 1).inverseCumulativeProbability(1 - CONFIDENCE);
+        Assertions.assertThat(lowerBound)
+                .as("share of requests slower than 500 ms under the faults (%d of %d), lower %s %% Clopper-Pearson bound; "
+                        + "baseline P99 %s ms; buckets %s", slower, n, CONFIDENCE * 100,
+                        PromQl.LATENCY_P99.evaluate(baseline.snapshot(), baseline.scope()), buckets)
+                .isGreaterThan(0.01);
+    }
+}

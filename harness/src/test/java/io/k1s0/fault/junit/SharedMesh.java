@@ -1,0 +1,102 @@
+package io.k1s0.fault.junit;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.k1s0.fault.environment.LocalEnvironment;
+import io.k1s0.fault.environment.MeshEnvironment;
+import io.k1s0.fault.istio.SpecFingerprint;
+import io.k1s0.fault.localmesh.LocalMesh;
+import io.k1s0.fault.localmesh.WorkloadSpec;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Test seam: a local mesh owned by a test class and handed to the extension under test through the
+ * {@value MeshRun#ENVIRONMENT_FACTORY_PARAMETER} parameter, so the test can look at the mesh after the engine run
+ * (the extension's own mesh would be closed by then). Its environment never closes the mesh, and counts the
+ * extension's close calls.
+ */
+final class SharedMesh {
+
+    static final String NAMESPACE = "k1s0-service";
+    private static volatile LocalMesh mesh;
+    static final AtomicInteger CLOSES = new AtomicInteger();
+
+    private SharedMesh() {}
+
+    static LocalMesh start() {
+        mesh = LocalMesh.builder()
+                .workload(WorkloadSpec.of("order-bff", NAMESPACE))
+                .workload(WorkloadSpec.of("order-server", NAMESPACE))
+                .workload(WorkloadSpec.of("payment-server", NAMESPACE))
+                .start();
+        return mesh;
+    }
+
+    static void stop() {
+        if (mesh != null) {
+            mesh.close();
+            mesh = null;
+        }
+    }
+
+    static KubernetesClient client() {
+        return mesh.client();
+    }
+
+    static Optional<VirtualService> virtualService(String name) {
+        return Optional.ofNullable(client().resources(VirtualService.class).inNamespace(NAMESPACE).withName(name).get());
+    }
+
+    static String specHash(String name) {
+        return virtualService(name).map(SpecFingerprint::of).orElse("absent");
+    }
+
+    static List<String> routeNames(String name) {
+        return virtualService(name).map(vs -> vs.getSpec().getHttp().stream().map(r -> String.valueOf(r.getName())).toList())
+                .orElse(List.of());
+    }
+
+    /** Supplies the shared mesh to the extension; unknown callers leave from order-bff. */
+    public static final class Factory implements Supplier<MeshEnvironment> {
+        @Override
+        public MeshEnvironment get() {
+            LocalEnvironment local = LocalEnvironment.of(mesh);
+            return new MeshEnvironment() {
+                @Override
+                public String name() {
+                    return local.name();
+                }
+
+                @Override
+                public KubernetesClient client() {
+                    return local.client();
+                }
+
+                @Override
+                public Optional<URI> vantageProxy(String workload, String namespace) {
+                    boolean known = local.workloads().stream().anyMatch(w -> w.name().equals(workload) && w.namespace().equals(namespace));
+                    return local.vantageProxy(known ? workload : "order-bff", known ? namespace : NAMESPACE);
+                }
+
+                @Override
+                public Optional<URI> prometheus() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public List<URI> sidecarMetricsEndpoints() {
+                    return local.sidecarMetricsEndpoints();
+                }
+
+                @Override
+                public void close() {
+                    CLOSES.incrementAndGet();
+                }
+            };
+        }
+    }
+}
