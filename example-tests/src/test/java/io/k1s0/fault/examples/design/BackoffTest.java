@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,7 +99,7 @@ class BackoffTest {
             double ks = new KolmogorovSmirnovTest().kolmogorovSmirnovTest(new UniformRealDistribution(0, 7 * BASE_MS), g3, false);
             assertThat(ks).as("Kolmogorov-Smirnov p-value of the 3rd retry's wait against U[0, 175 ms) (%d gaps)", g3.length)
                     .isGreaterThan(ALPHA);
-            long below = java.util.Arrays.stream(g3).filter(g -> g < 3.5 * BASE_MS).count();
+            long below = Arrays.stream(g3).filter(g -> g < 3.5 * BASE_MS).count();
             Proportions.assertConsistent("share of 3rd-retry waits below half the window (87.5 ms)", below, g3.length, 0.5, plan);
             assertThat(new TTest().tTest(shift(g2, -BASE_MS), g1)).as("t-test p-value: mean(retry 2 wait) − mean(retry 1 wait) = 37.5 − 12.5 = 25 ms")
                     .isGreaterThan(ALPHA);
@@ -136,6 +137,6 @@ class BackoffTest {
     }
 
     private static double[] shift(double[] values, double by) {
-        return java.util.Arrays.stream(values).map(v -> v + by).toArray();
+        return Arrays.stream(values).map(v -> v + by).toArray();
     }
 }

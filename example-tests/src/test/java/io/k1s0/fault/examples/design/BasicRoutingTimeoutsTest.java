@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * D-116 基本ルーティング, timeouts, on a TEST-SCALE copy of order-server's VirtualService (timeout 10s → 1.8s,
  * perTryTimeout 3s → 0.5s; everything else as in manifests/routing). The copy keeps the arithmetic of the real
- * numbers (its header explains it); {@link RealTimeoutsTest} runs the real 3 s / 10 s on demand.
+ * numbers (its header explains it); the real 3 s / 10 s are not run by the suite.
  */
 @K1s0DesignTest
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")

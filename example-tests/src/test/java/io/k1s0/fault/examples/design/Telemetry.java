@@ -1,15 +1,15 @@
 package io.k1s0.fault.examples.design;
 
-import io.k1s0.fault.metrics.MeshMetric;
-import io.k1s0.fault.metrics.MeshSnapshot;
-import io.k1s0.fault.metrics.Selector;
 import static org.awaitility.Awaitility.await;
 
+import io.k1s0.fault.metrics.MeshMetric;
+import io.k1s0.fault.metrics.MeshSnapshot;
 import io.k1s0.fault.metrics.MetricsWindow;
+import io.k1s0.fault.metrics.Selector;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /** Counts read from a window's snapshot of Istio's standard metrics, by reporter and edge. */
 final class Telemetry {

@@ -7,7 +7,6 @@ import io.k1s0.fault.api.MeshResource;
 import io.k1s0.fault.metrics.MeshSnapshot;
 import io.k1s0.fault.metrics.MetricsWindow;
 import io.k1s0.fault.traffic.TrafficResult;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * D-116 Tier 別デフォルト値, timeout and perTryTimeout, on TEST-SCALE copies of the tier defaults
  * (classpath:design/tier-defaults-test-scale.yaml; its header shows that the copies keep the real numbers'
- * outcome: how many tries start and that the route timeout ends the request). {@link RealTimeoutsTest} runs
- * the real 5 s / 10 s / 15 s on demand.
+ * outcome: how many tries start and that the route timeout ends the request). The real 5 s / 10 s / 15 s are
+ * not run by the suite.
  */
 @K1s0DesignTest
 @MeshResource("classpath:design/tier-defaults-test-scale.yaml")
