@@ -16,16 +16,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * D-118 Circuit Breaker, baseEjectionTime, on a TEST-SCALE rule for order-bff (one replica, service-tier counts;
- * interval 30s and base 60s → 1s and 1s, see classpath:design/order-bff-outlier-test-scale.yaml). kong calls
+ * interval 30s and base 60s → 2s and 2s, see classpath:design/order-bff-outlier-test-scale.yaml). kong calls
  * order-bff; order-bff has no VirtualService, so Istio's default retry policy applies, which does not retry 503:
  * one request is one try.
  */
 @K1s0DesignTest
 @MeshResource("classpath:design/order-bff-outlier-test-scale.yaml")
-@DisplayName("D-118 Circuit Breaker — baseEjectionTime × n (test scale: base 60s → 1s, interval 30s → 1s)")
+@DisplayName("D-118 Circuit Breaker — baseEjectionTime × n (test scale: base 60s → 2s, interval 30s → 2s)")
 class EjectionTimeTest {
 
-    private static final Duration BASE = Duration.ofSeconds(1);
+    private static final Duration BASE = Duration.ofSeconds(2);
     /** The sweep after base × n comes within one interval (= base here); the return is seen by the next probe. */
     private static final Duration PROBE_EVERY = Duration.ofMillis(20);
 
@@ -44,7 +44,7 @@ class EjectionTimeTest {
         // before the next sweep could shorten its back-off.
         EjectionClock clock = new EjectionClock(5);
         kong.probe(mesh.request(Chain.ORDER_BFF, Chain.SERVICE_NS).basePath(Chain.PATH).queryParam("status", "503"))
-                .every(PROBE_EVERY).atMost(Duration.ofSeconds(15))
+                .every(PROBE_EVERY).atMost(Duration.ofSeconds(25))
                 .untilSeen("order-bff ejected and back twice", r -> clock.saw(!r.asString().contains("no healthy upstream"), r.getTime()));
         long ejections = Telemetry.clusterStat(window.close(), MeshMetric.EJECTIONS_ENFORCED, Chain.ORDER_BFF);
 
