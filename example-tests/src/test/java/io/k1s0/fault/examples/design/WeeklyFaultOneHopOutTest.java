@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * propagated failure is played by its echo ({@code status=503:5}): exactly "a backend returning 503".
  *
  * <p>Formula: with per-try failure p and A retries, a request fails only if all 1 + A tries fail:
- * edge error rate = p^(1+A) = 0.05³ = 0.0125 %; tries per request = 1 + p + … + p^A, so the share of tries that
- * are retries is (p + p²) / (1 + p + p²) = 4.99 %.
+ * edge error rate = p^(1+A) = 0.05³ = 0.0125 %. Every failed try that the edge does not see was retried, so kong's
+ * retry counter is at least (failed tries − failed requests); it may be higher on a loaded machine, where a pooled
+ * connection reset is retried too ({@code retryOn: reset}).
  */
 @K1s0DesignTest
 @MeshResource("file:../manifests/tier-defaults/service-default-virtualservice.yaml")
@@ -52,10 +53,9 @@ class WeeklyFaultOneHopOutTest {
     @DisplayName("kong → order-bff (service tier: attempts 2, retryOn 5xx): 5 % failing tries give an edge error rate consistent with 0.05³ = 0.0125 %, far below 5 %")
     void retriesOneHopOutLowerTheEdgeErrorRate(Mesh mesh, MeshWindow window) {
         double edgeRate = Math.pow(P, 1 + RETRIES);
-        double retryShare = (P + P * P) / (1 + P + P * P);
         // "Below 1 %" is decided by 459 requests without an error; showing "below the 0.1 % SLO" would need 4,603.
         Plan belowSlo = SampleSizePlanner.forRateBelow(percent(1), percent(0), Judge.DEFAULT_CONFIDENCE);
-        Plan retries = SampleSizePlanner.forFraction(percent(retryShare * 100), percent(2), Judge.DEFAULT_CONFIDENCE);
+        Plan retries = SampleSizePlanner.forFraction(percent(P * 100), percent(2), Judge.DEFAULT_CONFIDENCE);
         long n = Math.max(belowSlo.requests(), retries.requests());
         String caller = Chain.reportedCaller(mesh, KONG);
         window.edge(caller, ORDER_BFF);
@@ -66,13 +66,16 @@ class WeeklyFaultOneHopOutTest {
 
         long requests = Telemetry.requests(w.snapshot(), Telemetry.source(caller, ORDER_BFF));
         long failed = Math.round(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope()));
-        long tries = Telemetry.requests(w.snapshot(), Telemetry.destination(caller, ORDER_BFF));
+        long failedTries = Math.round(Telemetry.requestsBy(w.snapshot(), Telemetry.destination(caller, ORDER_BFF), "response_code")
+                .getOrDefault("503", 0.0));
         Proportions.assertRateConsistent("edge error rate vs p^(1+attempts) = 0.05^3", failed, requests, edgeRate);
         assertThat(w).errorRate().isBelow(percent(1));
-        Proportions.assertConsistent("share of tries at order-bff that are retries, (p + p²)/(1 + p + p²)", tries - requests, tries,
-                retryShare, retries);
-        assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_BFF)).as("kong's sidecar's retry counter")
-                .isEqualTo(tries - requests);
+        Proportions.assertConsistent("share of tries order-bff answered 503 (the per-try failure p)", failedTries,
+                Telemetry.requests(w.snapshot(), Telemetry.destination(caller, ORDER_BFF)), P, retries);
+        assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_BFF, Telemetry.instanceOf(w.snapshot(), caller)))
+                .as("kong's retries: at least one for every 503 order-bff gave that did not reach kong (%d failed tries, %d failed requests)",
+                        failedTries, failed)
+                .isGreaterThanOrEqualTo(failedTries - failed);
     }
 
     @Test
