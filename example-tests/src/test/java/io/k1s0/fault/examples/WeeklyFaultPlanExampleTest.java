@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * order-server), run on the local mesh: the observed fractions match the plan and the P99 moves past 500 ms.
  * Request counts come from the sample-size planner; every verdict uses an interval at {@value #CONFIDENCE}.
  */
-@MeshFaultTest(workloads = "classpath:k1s0-topology.yaml")
+@MeshFaultTest(workloads = "classpath:k1s0-design-topology.yaml")
 @DisplayName("Weekly fault plan: 10 % × 500 ms delay and 5 % × 503 on order-server")
 class WeeklyFaultPlanExampleTest {
 
