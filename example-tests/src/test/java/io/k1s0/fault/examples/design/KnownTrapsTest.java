@@ -47,10 +47,10 @@ class KnownTrapsTest {
     @AbortFault(host = ORDER_SERVER, namespace = SERVICE_NS, percent = 5, httpStatus = 503)
     @DisplayName("'the caller's retries hide the injected 503s' is false on the faulted hop: the abort happens in the caller's sidecar before the router, so ≈ 5 % reach the caller, not 0.05⁴")
     void callersRetriesDoNotHideInjectedAborts(Mesh mesh, MeshWindow window) {
-        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(3), Judge.DEFAULT_CONFIDENCE);
+        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(3), Proportions.CONFIDENCE);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
-        assertThat(w).abortFraction().within(percent(3)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("5xx the caller got = injected aborts")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
     }

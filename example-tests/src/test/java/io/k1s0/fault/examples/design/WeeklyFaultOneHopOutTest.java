@@ -82,11 +82,11 @@ class WeeklyFaultOneHopOutTest {
     @AbortFault(host = ORDER_BFF, namespace = SERVICE_NS, percent = 5, httpStatus = 503)
     @DisplayName("…but the same 5 % injected as an abort on kong → order-bff is not retried by that route: the edge sees ≈ 5 %")
     void anAbortOnTheSameHopIsNotRetried(Mesh mesh, MeshWindow window) {
-        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(2), Judge.DEFAULT_CONFIDENCE);
+        Plan plan = SampleSizePlanner.forFraction(percent(5), percent(2), Proportions.CONFIDENCE);
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS).send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH))
                 .atRate(250).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
-        assertThat(w).abortFraction().within(percent(2)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("every 5xx is the injected abort")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
         assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_BFF)).as("retries by kong's sidecar").isZero();

@@ -64,14 +64,14 @@ class WeeklyFaultWindowTest {
     @AbortFault(host = ORDER_SERVER, namespace = SERVICE_NS, percent = 5, httpStatus = 503)
     @DisplayName("both fractions as configured, P99 shifted by the 500 ms delay, the direct caller sees ≈ 5 % 503 — all injected (FI), none retried; Flagger's criteria evaluated on the same window")
     void theWeeklyFaultsActAsConfigured(Mesh mesh, MeshWindow window) {
-        Plan abortPlan = SampleSizePlanner.forFraction(percent(5), percent(2), Judge.DEFAULT_CONFIDENCE);
-        Plan delayPlan = SampleSizePlanner.forFraction(percent(10), percent(3), Judge.DEFAULT_CONFIDENCE);
+        Plan abortPlan = SampleSizePlanner.forFraction(percent(5), percent(2), Proportions.CONFIDENCE);
+        Plan delayPlan = SampleSizePlanner.forFraction(percent(10), percent(3), Proportions.CONFIDENCE);
         long n = Math.max(abortPlan.requests(), delayPlan.requests());
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
-        assertThat(w).abortFraction().within(percent(2)).isConsistentWithConfigured();
-        assertThat(w).delayFraction().within(percent(3)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
+        assertThat(w).delayFraction().atConfidence(Proportions.CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope()))
                 .as("every 5xx the direct caller got is an injected abort (FI): the error rate is the abort fraction")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
