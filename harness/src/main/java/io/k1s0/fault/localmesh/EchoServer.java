@@ -1,6 +1,8 @@
 package io.k1s0.fault.localmesh;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -40,70 +42,93 @@ final class EchoServer {
     }
 
     Future<Integer> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false));
+        server = vertx.createHttpServer(loopback());
         return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
+    }
+
+    /** A loopback HTTP/1.1 listener on a free port: no h2c upgrade, which clients such as the JDK's would try. */
+    static HttpServerOptions loopback() {
+        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
     }
 
     int port() {
         return server.actualPort();
     }
 
-    private void handle(HttpServerRequest request) {
+    /**
+     * What the app answers to one request. {@code reset}: it closed the connection without answering;
+     * {@code closeAfter}: it closes the connection after answering (Fortio's {@code close=}).
+     */
+    record Reply(int status, MultiMap headers, Buffer body, boolean reset, boolean closeAfter) {}
+
+    /**
+     * Answers one request in-process. The replica's inbound sidecar calls this directly instead of going
+     * through a loopback socket: in one JVM the socket adds cost and nothing a test can observe, since the
+     * connection-level outcomes (reset, close) are part of the {@link Reply}.
+     *
+     * @param uri the origin-form request target ({@code /path?query})
+     */
+    Future<Reply> serve(String uri, MultiMap headers, Buffer body) {
+        int q = uri.indexOf('?');
         EchoBehaviour behaviour;
         try {
-            behaviour = EchoBehaviour.parse(request.query(), defaults);
+            behaviour = EchoBehaviour.parse(q < 0 ? "" : uri.substring(q + 1), defaults);
         } catch (IllegalArgumentException e) {
-            request.response().setStatusCode(400).putHeader(WORKLOAD_HEADER, workload).end("echo: " + e.getMessage() + "\n");
-            return;
+            MultiMap h = MultiMap.caseInsensitiveMultiMap().add(WORKLOAD_HEADER, workload);
+            return Future.succeededFuture(new Reply(400, h, Buffer.buffer("echo: " + e.getMessage() + "\n"), false, false));
         }
-        request.body().onComplete(body -> {
-            if (body.failed()) {
-                return;
-            }
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            Duration delay = EchoBehaviour.draw(behaviour.delay(), random.nextDouble(100));
-            if (delay == null || delay.isZero()) {
-                respond(request, behaviour, body.result());
-            } else {
-                vertx.setTimer(Math.max(1, delay.toMillis()), t -> respond(request, behaviour, body.result()));
-            }
-        });
+        Duration delay = EchoBehaviour.draw(behaviour.delay(), ThreadLocalRandom.current().nextDouble(100));
+        if (delay == null || delay.isZero()) {
+            return Future.succeededFuture(reply(behaviour, headers, body));
+        }
+        Promise<Reply> later = Promise.promise();
+        vertx.setTimer(Math.max(1, delay.toMillis()), t -> later.complete(reply(behaviour, headers, body)));
+        return later.future();
     }
 
-    private void respond(HttpServerRequest request, EchoBehaviour behaviour, Buffer requestBody) {
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> serve(request.uri(), request.headers(), body).onSuccess(reply -> {
+            if (reply.reset()) {
+                request.connection().close();
+                return;
+            }
+            request.response().setStatusCode(reply.status()).headers().addAll(reply.headers());
+            if (reply.closeAfter()) {
+                request.response().putHeader("connection", "close");
+            }
+            request.response().end(reply.body()).onComplete(done -> {
+                if (reply.closeAfter()) {
+                    request.connection().close();
+                }
+            });
+        }));
+    }
+
+    private Reply reply(EchoBehaviour behaviour, MultiMap requestHeaders, Buffer requestBody) {
         if (behaviour.reset()) {
-            request.connection().close();
-            return;
+            return new Reply(0, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(), true, false);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Integer status = EchoBehaviour.draw(behaviour.status(), random.nextDouble(100));
         Integer size = EchoBehaviour.draw(behaviour.size(), random.nextDouble(100));
-        var response = request.response()
-                .setStatusCode(status == null ? 200 : status)
-                .putHeader(WORKLOAD_HEADER, workload)
-                .putHeader(VERSION_HEADER, version)
-                .putHeader(POD_HEADER, pod)
-                .putHeader("content-type", size == null ? contentType(request) : "text/plain; charset=UTF-8");
-        String attempts = request.getHeader(ATTEMPT_COUNT_HEADER);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add(WORKLOAD_HEADER, workload)
+                .add(VERSION_HEADER, version)
+                .add(POD_HEADER, pod)
+                .add("content-type", size == null ? contentType(requestHeaders) : "text/plain; charset=UTF-8");
+        String attempts = requestHeaders.get(ATTEMPT_COUNT_HEADER);
         if (attempts != null) {
-            response.putHeader(SEEN_ATTEMPT_COUNT_HEADER, attempts);
+            headers.add(SEEN_ATTEMPT_COUNT_HEADER, attempts);
         }
         for (Map.Entry<String, String> h : behaviour.headers()) {
-            response.headers().add(h.getKey(), h.getValue());
+            headers.add(h.getKey(), h.getValue());
         }
         boolean close = behaviour.closeAfterPercent() > 0 && random.nextDouble(100) < behaviour.closeAfterPercent();
-        if (close) {
-            response.putHeader("connection", "close");
-        }
-        response.end(size == null ? requestBody : payload(size)).onComplete(done -> {
-            if (close) {
-                request.connection().close();
-            }
-        });
+        return new Reply(status == null ? 200 : status, headers, size == null ? requestBody : payload(size), false, close);
     }
 
-    private static String contentType(HttpServerRequest request) {
-        String ct = request.getHeader("content-type");
+    private static String contentType(MultiMap requestHeaders) {
+        String ct = requestHeaders.get("content-type");
         return ct == null ? "application/octet-stream" : ct;
     }
 

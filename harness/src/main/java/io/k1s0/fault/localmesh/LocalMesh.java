@@ -200,7 +200,7 @@ public final class LocalMesh implements AutoCloseable {
 
         public LocalMesh start() {
             validate();
-            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false).setEventLoopPoolSize(Integer.getInteger("lm.loops", 4)));
             EmbeddedApiServer api = null;
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
@@ -276,10 +276,10 @@ public final class LocalMesh implements AutoCloseable {
                 for (int i = 0; i < w.replicas(); i++) {
                     String pod = w.name() + "-" + i;
                     EchoServer app = new EchoServer(vertx, w.name(), w.version(), pod, defaults);
-                    starting.add(app.start().compose(appPort -> {
-                        SidecarIdentity id = new SidecarIdentity(pod, w.name(), w.namespace(), w.app(), w.version(), w.serviceName(), w.servicePort());
-                        return new Sidecar(vertx, id, appPort).start(dataPlane, config);
-                    }).map(sidecar -> new Replica(w, pod, app, sidecar)));
+                    SidecarIdentity id = new SidecarIdentity(pod, w.name(), w.namespace(), w.app(), w.version(), w.serviceName(), w.servicePort());
+                    starting.add(PodEventLoop.start(vertx, () -> app.start()
+                            .compose(appPort -> new Sidecar(vertx, id, app).start(dataPlane, config))
+                            .map(sidecar -> new Replica(w, pod, app, sidecar))));
                 }
             }
             List<Replica> replicas;

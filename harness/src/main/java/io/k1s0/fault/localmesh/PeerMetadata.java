@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Istio's HTTP metadata exchange between sidecars: the caller's outbound adds who it is in
@@ -20,7 +21,14 @@ record PeerMetadata(String workload, String namespace, String app, String versio
     static final PeerMetadata NONE = new PeerMetadata(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    void addTo(MultiMap headers, String podName) {
+    // Decoded headers by their encoded value; callers are this mesh's few sidecars, so the cache stays small
+    // (bounded anyway, for other callers that send the header).
+    private static final int CACHE_LIMIT = 1024;
+    private static final Map<String, PeerMetadata> DECODED = new ConcurrentHashMap<>();
+
+    /** The two headers this peer's outbound adds to every request; computed once per sidecar, not per request. */
+    MultiMap headers(String podName) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("WORKLOAD_NAME", workload);
         fields.put("NAMESPACE", namespace);
@@ -32,6 +40,7 @@ record PeerMetadata(String workload, String namespace, String app, String versio
             throw new IllegalStateException("peer metadata not serialisable", e);
         }
         headers.set(ID_HEADER, "sidecar~" + WorkloadPods.POD_IP + "~" + podName + "." + namespace + "~" + namespace + ".svc.cluster.local");
+        return headers;
     }
 
     /** Reads and removes the caller's metadata; {@link #NONE} when absent or unreadable (a non-mesh caller). */
@@ -42,6 +51,18 @@ record PeerMetadata(String workload, String namespace, String app, String versio
         if (encoded == null) {
             return NONE;
         }
+        PeerMetadata known = DECODED.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        PeerMetadata decoded = decode(encoded);
+        if (DECODED.size() < CACHE_LIMIT) {
+            DECODED.put(encoded, decoded);
+        }
+        return decoded;
+    }
+
+    private static PeerMetadata decode(String encoded) {
         try {
             Map<?, ?> fields = JSON.readValue(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8), Map.class);
             return new PeerMetadata(field(fields, "WORKLOAD_NAME"), field(fields, "NAMESPACE"), field(fields, "APP"), field(fields, "VERSION"));

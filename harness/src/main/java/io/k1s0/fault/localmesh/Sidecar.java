@@ -4,21 +4,17 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One replica's sidecar: an inbound listener in front of the app (destination-side telemetry), an outbound
+ * One replica's sidecar: an inbound listener in front of the app, which it calls in-process
+ * ({@link EchoServer#serve}; destination-side telemetry), an outbound
  * listener that is a plain HTTP forward proxy for the app's calls (source-side telemetry around the
  * {@link OutboundHandler}), and an admin listener serving {@code /stats/prometheus}.
  */
@@ -27,33 +23,28 @@ final class Sidecar {
 
     private final Vertx vertx;
     private final SidecarIdentity self;
-    private final int appPort;
+    private final EchoServer app;
     private final Telemetry telemetry = new Telemetry();
     private OutboundHandler outbound;
-    private HttpClient appClient;
+    private final MultiMap peerHeaders;
     private HttpServer inboundServer;
     private HttpServer outboundServer;
     private HttpServer adminServer;
 
-    Sidecar(Vertx vertx, SidecarIdentity self, int appPort) {
+    Sidecar(Vertx vertx, SidecarIdentity self, EchoServer app) {
         this.vertx = vertx;
         this.self = self;
-        this.appPort = appPort;
+        this.app = app;
+        this.peerHeaders = self.peer().headers(self.pod());
     }
 
     /** Starts the three listeners; the handler is created with this sidecar's {@link StatsSink}. */
     Future<Sidecar> start(OutboundHandlerFactory handlers, java.util.function.Supplier<MeshConfig> config) {
         outbound = handlers.create(vertx, self.workload(), self.namespace(), config, telemetry);
-        appClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(200));
-        inboundServer = vertx.createHttpServer(loopback()).requestHandler(this::inbound);
-        outboundServer = vertx.createHttpServer(loopback()).requestHandler(this::outbound);
-        adminServer = vertx.createHttpServer(loopback()).requestHandler(this::admin);
+        inboundServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::inbound);
+        outboundServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::outbound);
+        adminServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::admin);
         return Future.all(inboundServer.listen(), outboundServer.listen(), adminServer.listen()).map(this);
-    }
-
-    private static HttpServerOptions loopback() {
-        // HTTP/1.1 only: no h2c upgrade (clients such as the JDK HttpClient would otherwise try it).
-        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
     }
 
     SidecarIdentity identity() {
@@ -80,35 +71,25 @@ final class Sidecar {
         long start = System.nanoTime();
         MultiMap headers = HopByHop.strip(request.headers());
         PeerMetadata caller = PeerMetadata.takeFrom(headers);
-        request.body().compose(body -> appClient.request(new RequestOptions()
-                        .setMethod(request.method())
-                        .setHost(WorkloadPods.POD_IP)
-                        .setPort(appPort)
-                        .setURI(request.uri())
-                        .setHeaders(headers))
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> {
-                    request.response().setStatusCode(resp.statusCode());
-                    request.response().headers().addAll(HopByHop.strip(resp.headers()));
-                    request.response().end(b);
-                    return resp.statusCode();
-                })))
-                .onComplete(done -> {
-                    int status;
-                    String flags = "-";
-                    if (done.succeeded()) {
-                        status = done.result();
-                    } else {
-                        // Envoy answers an upstream reset before headers with a local 503 (flag UC).
-                        status = 503;
-                        flags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
-                        if (!request.response().ended() && !request.response().closed()) {
-                            request.response().setStatusCode(503).putHeader("content-type", "text/plain")
-                                    .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
-                        }
-                    }
-                    telemetry.recordRequest(RequestTelemetry.destination(self, caller, status, flags), millisSince(start));
-                });
+        request.body().compose(body -> app.serve(request.uri(), headers, body)).onComplete(done -> {
+            int status;
+            String flags = "-";
+            if (done.succeeded() && !done.result().reset()) {
+                EchoServer.Reply reply = done.result();
+                status = reply.status();
+                request.response().setStatusCode(status).headers().addAll(reply.headers());
+                request.response().end(reply.body());
+            } else {
+                // Envoy answers an upstream reset before headers with a local 503 (flag UC).
+                status = 503;
+                flags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
+                if (!request.response().ended() && !request.response().closed()) {
+                    request.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                            .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+                }
+            }
+            telemetry.recordRequest(RequestTelemetry.destination(self, caller, status, flags), millisSince(start));
+        });
     }
 
     private void outbound(HttpServerRequest request) {
@@ -126,7 +107,7 @@ final class Sidecar {
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
         MultiMap headers = HopByHop.strip(request.headers());
         headers.set("host", target.getPort() < 0 ? host : host + ":" + port);
-        self.peer().addTo(headers, self.pod());
+        peerHeaders.forEach(h -> headers.set(h.getKey(), h.getValue()));
         request.body()
                 .compose(body -> outbound.handle(request.method(), host, port, pathAndQuery, headers, body))
                 .onComplete(done -> {
@@ -190,8 +171,7 @@ final class Sidecar {
         return Future.all(
                         inboundServer == null ? Future.succeededFuture() : inboundServer.close(),
                         outboundServer == null ? Future.succeededFuture() : outboundServer.close(),
-                        adminServer == null ? Future.succeededFuture() : adminServer.close(),
-                        appClient == null ? Future.succeededFuture() : appClient.close())
+                        adminServer == null ? Future.succeededFuture() : adminServer.close())
                 .mapEmpty();
     }
 }

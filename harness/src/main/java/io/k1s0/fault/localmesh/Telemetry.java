@@ -71,6 +71,8 @@ final class Telemetry implements StatsSink {
         }
     }
 
+    private static final Map<String, String> STAT_NAMES = new ConcurrentHashMap<>();
+
     private final Map<Labels, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<Labels, Histogram> durations = new ConcurrentHashMap<>();
     // stat -> cluster -> value; sorted for a stable exposition
@@ -98,7 +100,8 @@ final class Telemetry implements StatsSink {
         if (stat == null || stat.isBlank()) {
             throw new IllegalArgumentException("stat name is empty; expected an Envoy cluster stat such as upstream_rq_retry");
         }
-        return "envoy_cluster_" + stat.replaceAll("[^A-Za-z0-9_]", "_");
+        // Some stats are counted on every request: map each name once, not with a regex per call.
+        return STAT_NAMES.computeIfAbsent(stat, s -> "envoy_cluster_" + s.replaceAll("[^A-Za-z0-9_]", "_"));
     }
 
     /** The Prometheus text exposition (format 0.0.4). */
