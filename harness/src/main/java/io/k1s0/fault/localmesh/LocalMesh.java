@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -200,28 +204,38 @@ public final class LocalMesh implements AutoCloseable {
 
         public LocalMesh start() {
             validate();
+            long t0 = System.nanoTime();
+            // The API (mostly class loading on a cold JVM) starts on its own thread while the listeners start here.
+            CompletableFuture<EmbeddedApiServer> apiStarting = CompletableFuture.supplyAsync(EmbeddedApiServer::start,
+                    r -> daemon(r, "local-mesh-api-start").start());
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false).setEventLoopPoolSize(Integer.getInteger("lm.loops", 4)));
             EmbeddedApiServer api = null;
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
             try {
-                long t0 = System.nanoTime();
-                api = EmbeddedApiServer.start();
-                long t1 = System.nanoTime();
-                // The informers sync while the replicas start: pods created meanwhile arrive in their initial list.
-                KubernetesClient client = api.client();
-                java.util.concurrent.CompletableFuture<ControlPlane> cpStarting =
-                        java.util.concurrent.CompletableFuture.supplyAsync(() -> ControlPlane.start(client));
-                java.util.function.Supplier<MeshConfig> config = () -> cpStarting.join().current();
+                // The control plane only needs the API; the sidecars ask it for config at their first request.
+                CompletableFuture<ControlPlane> cpStarting = apiStarting.thenApplyAsync(a -> ControlPlane.start(a.client()),
+                        r -> daemon(r, "local-mesh-control-plane-start").start());
+                Supplier<MeshConfig> config = () -> cpStarting.join().current();
                 try {
-                    started.addAll(startReplicas(vertx, client, config));
+                    started.addAll(startListeners(vertx, config));
+                    long t1 = System.nanoTime();
+                    api = join(apiStarting, "embedded Kubernetes API");
+                    long t2 = System.nanoTime();
+                    register(api.client(), started);
+                    LOG.debug("start phases: listeners {} ms, API {} ms more, workloads registered {} ms",
+                            (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 } finally {
-                    cp = joinControlPlane(cpStarting);
+                    if (api == null) {
+                        api = apiStarting.exceptionally(e -> null).join();
+                    }
+                    cp = cpStarting.exceptionally(e -> null).join();
                 }
-                long t2 = System.nanoTime();
+                join(cpStarting, "control plane");
+                long t3 = System.nanoTime();
                 awaitEndpoints(cp);
-                LOG.debug("start phases: API {} ms, control plane and replicas {} ms, endpoints ready {} ms",
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+                LOG.debug("start: endpoints ready {} ms after registering, {} ms in all", (System.nanoTime() - t3) / 1_000_000,
+                        (System.nanoTime() - t0) / 1_000_000);
                 Path sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                 LocalMesh mesh = new LocalMesh(vertx, api, cp, started, sd);
                 FileSdTargets.write(sd, mesh.metricsEndpoints());
@@ -233,6 +247,20 @@ public final class LocalMesh implements AutoCloseable {
             } catch (RuntimeException | TimeoutException e) {
                 closeQuietly(vertx, api, cp, started);
                 throw e instanceof RuntimeException re ? re : new IllegalStateException("local mesh did not become ready", e);
+            }
+        }
+
+        private static Thread daemon(Runnable r, String name) {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }
+
+        private static <T> T join(CompletableFuture<T> starting, String what) {
+            try {
+                return starting.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(what + " did not start", e.getCause());
             }
         }
 
@@ -252,26 +280,10 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
 
-        private static ControlPlane joinControlPlane(java.util.concurrent.CompletableFuture<ControlPlane> starting) {
-            try {
-                return starting.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException("control plane did not start", e.getCause());
-            }
-        }
-
-        private List<Replica> startReplicas(Vertx vertx, KubernetesClient client, java.util.function.Supplier<MeshConfig> config) {
-            Set<String> namespaces = new HashSet<>();
-            Set<String> servicesCreated = new HashSet<>();
+        /** Every replica's app and sidecar listeners, each replica on an event loop of its own. */
+        private List<Replica> startListeners(Vertx vertx, Supplier<MeshConfig> config) {
             List<Future<Replica>> starting = new ArrayList<>();
             for (WorkloadSpec w : workloads) {
-                if (namespaces.add(w.namespace()) && client.namespaces().withName(w.namespace()).get() == null) {
-                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
-                            .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
-                }
-                if (servicesCreated.add(w.namespace() + "/" + w.serviceName())) {
-                    client.services().inNamespace(w.namespace()).resource(WorkloadPods.service(w)).create();
-                }
                 EchoBehaviour defaults = EchoBehaviour.parseDefaults(w.defaultEcho());
                 for (int i = 0; i < w.replicas(); i++) {
                     String pod = w.name() + "-" + i;
@@ -282,23 +294,36 @@ public final class LocalMesh implements AutoCloseable {
                             .map(sidecar -> new Replica(w, pod, app, sidecar))));
                 }
             }
-            List<Replica> replicas;
             try {
-                replicas = Future.all(new ArrayList<>(starting)).toCompletionStage().toCompletableFuture()
+                return Future.all(new ArrayList<>(starting)).toCompletionStage().toCompletableFuture()
                         .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).list();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting the local mesh", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("a local mesh listener did not start: " + e.getCause().getMessage(), e.getCause());
             } catch (TimeoutException e) {
                 throw new IllegalStateException("local mesh listeners did not start within " + READY_TIMEOUT, e);
+            }
+        }
+
+        /** The workloads as Kubernetes sees them: namespaces (injection enabled), Services and one Pod per replica. */
+        private void register(KubernetesClient client, List<Replica> replicas) {
+            Set<String> namespaces = new HashSet<>();
+            Set<String> servicesCreated = new HashSet<>();
+            for (WorkloadSpec w : workloads) {
+                if (namespaces.add(w.namespace()) && client.namespaces().withName(w.namespace()).get() == null) {
+                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
+                            .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+                }
+                if (servicesCreated.add(w.namespace() + "/" + w.serviceName())) {
+                    client.services().inNamespace(w.namespace()).resource(WorkloadPods.service(w)).create();
+                }
             }
             for (Replica r : replicas) {
                 client.pods().inNamespace(r.spec().namespace())
                         .resource(WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())).create();
             }
-            return replicas;
         }
 
         private void awaitEndpoints(ControlPlane cp) throws TimeoutException {
