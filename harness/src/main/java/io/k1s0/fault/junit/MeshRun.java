@@ -1,6 +1,7 @@
 package io.k1s0.fault.junit;
 
 import io.k1s0.fault.environment.EnvironmentKind;
+import io.k1s0.fault.environment.K3sEnvironment;
 import io.k1s0.fault.environment.LocalEnvironment;
 import io.k1s0.fault.environment.MeshEnvironment;
 import io.k1s0.fault.environment.MeshEnvironments;
@@ -70,7 +71,7 @@ final class MeshRun implements AutoCloseable {
         int dumpLimit = context.getConfigurationParameter(DUMP_LIMIT_PARAMETER, MeshRun::parseLimit).orElse(20);
         Optional<String> factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER).filter(f -> !f.isBlank());
         MeshEnvironment environment = factory.isPresent() ? fromFactory(factory.get())
-                : MeshEnvironments.start(kind(), () -> workloads(origin, workloadsLocation));
+                : startEnvironment(kind(), origin, workloadsLocation);
         String runId = "junit-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             MeshRun run = new MeshRun(environment, runId, ttl, dumpLimit);
@@ -134,6 +135,15 @@ final class MeshRun implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@MeshFaultTest environment: " + e.getMessage(), e);
         }
+    }
+
+    private static MeshEnvironment startEnvironment(EnvironmentKind kind, String origin, String workloadsLocation) {
+        return MeshEnvironments.start(kind, () -> topology(kind, origin, workloadsLocation));
+    }
+
+    /** k3s runs the named topology too; without one it runs its example chain, so only local requires it. */
+    static List<WorkloadSpec> topology(EnvironmentKind kind, String origin, String workloadsLocation) {
+        return kind != EnvironmentKind.LOCAL && workloadsLocation.isEmpty() ? List.of() : workloads(origin, workloadsLocation);
     }
 
     private static List<WorkloadSpec> workloads(String origin, String location) {
@@ -235,10 +245,12 @@ final class MeshRun implements AutoCloseable {
             if (failure != null) {
                 throw failure;
             }
-            if (!workloadsLocation.isEmpty() && !workloadsLocation.equals(this.workloadsLocation)
-                    && run.environment() instanceof LocalEnvironment) {
+            boolean startedFromTopology = run.environment() instanceof LocalEnvironment
+                    || run.environment() instanceof K3sEnvironment;
+            if (!workloadsLocation.isEmpty() && !workloadsLocation.equals(this.workloadsLocation) && startedFromTopology) {
                 throw new ExtensionConfigurationException(origin + ": workloads is '" + workloadsLocation + "'; allowed: '"
-                        + this.workloadsLocation + "' (the local mesh of this test run was started from it; one topology per run)");
+                        + this.workloadsLocation + "' (the " + run.environment().name()
+                        + " mesh of this test run was started from it; one topology per run)");
             }
             return run;
         }
