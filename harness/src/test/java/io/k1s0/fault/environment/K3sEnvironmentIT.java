@@ -44,10 +44,11 @@ class K3sEnvironmentIT {
         if (environment != null) {
             return;
         }
-        // The example chain, and manifests only when -Dmesh.k3s.manifests names them: with reuse, the example
-        // tests run next on this cluster and must find only what their classes apply.
-        environment = K3sEnvironment.start(MeshEnvironments.k3sManifests(System.getProperties()), List.of());
+        // The example tests' topology, and manifests only when -Dmesh.k3s.manifests names them: with reuse, the
+        // example tests run next on this cluster and must find only what their classes apply.
+        environment = K3sEnvironment.start(MeshEnvironments.k3sManifests(System.getProperties()), DesignTopology.WORKLOADS);
         URI relay = environment.vantageProxy("order-bff", "k1s0-service").orElseThrow();
+        assertThat(environment.vantageProxy("kong", "ingress")).as("a relay in the topology's ingress namespace").isPresent();
         relayed = HttpClient.newBuilder()
                 .proxy(ProxySelector.of(new InetSocketAddress(relay.getHost(), relay.getPort())))
                 .connectTimeout(Duration.ofSeconds(5))

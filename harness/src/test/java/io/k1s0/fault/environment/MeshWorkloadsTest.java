@@ -14,16 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The k3s workloads come from the test's topology, so names, namespaces and replicas match the local mesh's. */
 class MeshWorkloadsTest {
 
-    /** The shape of example-tests' k1s0-design-topology.yaml: kong in ingress, two replicas per server. */
-    private static final List<WorkloadSpec> DESIGN = List.of(
-            WorkloadSpec.of("kong", "ingress"),
-            WorkloadSpec.of("order-bff", "k1s0-service"),
-            WorkloadSpec.of("order-server", "k1s0-service").withLabels(Map.of("version", "stable")).withReplicas(2),
-            WorkloadSpec.of("order-server-canary", "k1s0-service")
-                    .withLabels(Map.of("app", "order-server", "version", "canary")).withService("order-server", 80)
-                    .withReplicas(2),
-            WorkloadSpec.of("accounting-server", "k1s0-business").withReplicas(2),
-            WorkloadSpec.of("auth-server", "k1s0-system").withReplicas(2));
+    private static final List<WorkloadSpec> DESIGN = DesignTopology.WORKLOADS;
 
     @Test
     void everyTopologyNamespaceIsInjectedAndGetsARelay() {
