@@ -41,5 +41,9 @@ class E2eWorkflowTest {
         assertThat(uploaded).as("uploaded paths")
                 .contains("**/target/surefire-reports/", "**/target/failsafe-reports/", "**/target/fault-harness/");
         assertThat(workflow.at("/jobs/e2e/timeout-minutes").asInt()).as("job deadline, minutes").isBetween(1, 60);
+        assertThat(StreamSupport.stream(workflow.at("/jobs/e2e/steps").spliterator(), false)
+                .map(step -> step.path("uses").asText()))
+                .as("images saved to the cache on a miss even when the tests then fail (actions/cache saves only on success)")
+                .contains("actions/cache/restore@v4", "actions/cache/save@v4");
     }
 }
