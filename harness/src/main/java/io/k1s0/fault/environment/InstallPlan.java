@@ -17,6 +17,10 @@ import java.util.stream.Stream;
  */
 record InstallPlan(List<InstallStep> steps) {
 
+    static final String HELM_CHART_CRD = "helmcharts.helm.cattle.io";
+    /** k3s's CoreDNS Deployment in kube-system. */
+    static final String K3S_DNS = "coredns";
+
     InstallPlan {
         steps = List.copyOf(steps);
     }
@@ -35,7 +39,11 @@ record InstallPlan(List<InstallStep> steps) {
                 deployments.add(Readiness.deploymentsReady(namespace, names.toArray(String[]::new))));
         meshedNamespaces.forEach(namespace -> deployments.add(Readiness.deploymentsReady(namespace, RelayResources.NAME)));
         deployments.add(Readiness.podsReadyWithSidecars(meshedNamespaces));
+        // The relays resolve service names through CoreDNS; a workload that is Ready cannot be reached without it.
+        deployments.add(Readiness.deploymentsReady(IstioCharts.HELM_NAMESPACE, K3S_DNS));
         return new InstallPlan(List.of(
+                // Testcontainers' start signal is a node log line; k3s registers the HelmChart kind on its own time.
+                new InstallStep("k3s", List.of(), Readiness.crdsEstablished(HELM_CHART_CRD)),
                 new InstallStep("istio-base", List.of(IstioCharts.base()),
                         Readiness.crdsEstablished("virtualservices.networking.istio.io",
                                 "destinationrules.networking.istio.io")),

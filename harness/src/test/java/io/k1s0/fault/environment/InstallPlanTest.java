@@ -65,7 +65,10 @@ class InstallPlanTest {
     @Test
     void stepsRunInDependencyOrder() {
         assertThat(plan.stepNames())
-                .containsExactly("istio-base", "istiod", "namespaces", "prometheus", "workloads", "manifests");
+                .containsExactly("k3s", "istio-base", "istiod", "namespaces", "prometheus", "workloads", "manifests");
+        assertThat(plan.step("k3s").readiness().description())
+                .as("HelmCharts are applied only once k3s serves the kind").contains("helmcharts.helm.cattle.io");
+        assertThat(plan.step("k3s").resources()).isEmpty();
     }
 
     @Test
@@ -208,6 +211,7 @@ class InstallPlanTest {
         assertThat(description)
                 .contains("Deployments ready in k1s0-service [order-server, order-server-canary, order-bff]")
                 .contains("Deployments ready in k1s0-system [fault-relay]")
+                .contains("Deployments ready in kube-system [coredns]")
                 .contains("pods ready with sidecars in [k1s0-system, k1s0-business, k1s0-service]");
     }
 
@@ -264,7 +268,7 @@ class InstallPlanTest {
     @Test
     void unknownStepNameListsTheSteps() {
         assertThatThrownBy(() -> plan.step("helm"))
-                .hasMessageContaining("no install step 'helm'; steps are [istio-base, istiod");
+                .hasMessageContaining("no install step 'helm'; steps are [k3s, istio-base, istiod");
     }
 
     @Test
