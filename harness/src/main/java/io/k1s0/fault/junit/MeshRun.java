@@ -19,11 +19,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
+import org.opentest4j.TestAbortedException;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Everything that lives for one test run: the mesh environment, the run ID, the fault installer, the metrics
@@ -138,7 +143,40 @@ final class MeshRun implements AutoCloseable {
     }
 
     private static MeshEnvironment startEnvironment(EnvironmentKind kind, String origin, String workloadsLocation) {
+        requireDocker(kind, () -> DockerClientFactory.instance().isDockerAvailable());
         return MeshEnvironments.start(kind, () -> topology(kind, origin, workloadsLocation));
+    }
+
+    /**
+     * Disabled with reason {@code Docker is not available} when the run would start k3s without Docker; the
+     * environment factory parameter and unparseable kinds are left to {@link #start} (which reports the latter).
+     */
+    static ConditionEvaluationResult dockerCondition(ExtensionContext context, BooleanSupplier dockerAvailable) {
+        boolean factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER).filter(f -> !f.isBlank()).isPresent();
+        return dockerCondition(factory, EnvironmentKind::fromProperty, dockerAvailable);
+    }
+
+    static ConditionEvaluationResult dockerCondition(boolean factoryConfigured, Supplier<EnvironmentKind> kind,
+            BooleanSupplier dockerAvailable) {
+        if (factoryConfigured) {
+            return ConditionEvaluationResult.enabled("environment from the factory parameter");
+        }
+        EnvironmentKind resolved;
+        try {
+            resolved = kind.get();
+        } catch (IllegalArgumentException e) {
+            return ConditionEvaluationResult.enabled("environment kind reported when the mesh starts");
+        }
+        return resolved == EnvironmentKind.K3S && !dockerAvailable.getAsBoolean()
+                ? ConditionEvaluationResult.disabled("Docker is not available")
+                : ConditionEvaluationResult.enabled("mesh environment can start");
+    }
+
+    /** k3s runs in a container: without Docker the run is skipped with the reason, not failed. */
+    static void requireDocker(EnvironmentKind kind, BooleanSupplier dockerAvailable) {
+        if (kind == EnvironmentKind.K3S) {
+            Assumptions.assumeTrue(dockerAvailable.getAsBoolean(), "Docker is not available");
+        }
     }
 
     /** k3s runs the named topology too; without one it runs its example chain, so only local requires it. */
@@ -231,6 +269,9 @@ final class MeshRun implements AutoCloseable {
         static Slot start(ExtensionContext context, String origin, String workloadsLocation) {
             try {
                 return new Slot(MeshRun.start(context, origin, workloadsLocation), null, workloadsLocation);
+            } catch (TestAbortedException e) {
+                LOG.warn("mesh not started: {}; every @MeshFaultTest class of this run is skipped", e.getMessage());
+                return new Slot(null, e, workloadsLocation);
             } catch (RuntimeException e) {
                 LOG.error("mesh did not start; every @MeshFaultTest class of this run fails with the same error", e);
                 return new Slot(null, e, workloadsLocation);
