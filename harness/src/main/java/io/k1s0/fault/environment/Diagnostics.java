@@ -7,21 +7,23 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What a person needs when the mesh did not come up: pods not ready, recent events, helm-install logs. */
 final class Diagnostics {
 
-    static final List<String> NAMESPACES = List.of(IstioCharts.HELM_NAMESPACE, IstioCharts.MESH_NAMESPACE,
-            PrometheusResources.NAMESPACE, "k1s0-system", "k1s0-business", "k1s0-service");
+    static final List<String> PLATFORM_NAMESPACES = List.of(IstioCharts.HELM_NAMESPACE, IstioCharts.MESH_NAMESPACE,
+            PrometheusResources.NAMESPACE);
     private static final int EVENTS_PER_NAMESPACE = 15;
     private static final int LOG_LINES = 40;
 
     private Diagnostics() {
     }
 
-    static String collect(KubernetesClient client) {
+    /** @param meshedNamespaces the workloads' namespaces, reported after the platform's */
+    static String collect(KubernetesClient client, List<String> meshedNamespaces) {
         StringBuilder out = new StringBuilder();
-        for (String namespace : NAMESPACES) {
+        for (String namespace : Stream.concat(PLATFORM_NAMESPACES.stream(), meshedNamespaces.stream()).distinct().toList()) {
             out.append("== namespace ").append(namespace).append('\n');
             try {
                 appendPods(client, namespace, out);

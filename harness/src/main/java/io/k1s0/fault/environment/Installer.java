@@ -29,11 +29,14 @@ final class Installer {
     private final KubernetesClient client;
     private final Duration stepTimeout;
     private final Path artifactsDirectory;
+    private final List<String> meshedNamespaces;
 
-    Installer(KubernetesClient client, Duration stepTimeout, Path artifactsDirectory) {
+    /** @param meshedNamespaces the workloads' namespaces, dumped with the platform's on a timeout */
+    Installer(KubernetesClient client, Duration stepTimeout, Path artifactsDirectory, List<String> meshedNamespaces) {
         this.client = client;
         this.stepTimeout = stepTimeout;
         this.artifactsDirectory = artifactsDirectory;
+        this.meshedNamespaces = List.copyOf(meshedNamespaces);
     }
 
     void run(InstallPlan plan) {
@@ -77,7 +80,7 @@ final class Installer {
     }
 
     private EnvironmentStartException notReady(InstallStep step, List<String> pending, Throwable cause) {
-        String diagnostics = Diagnostics.collect(client);
+        String diagnostics = Diagnostics.collect(client, meshedNamespaces);
         Path file = writeDiagnostics(step, pending, diagnostics);
         String message = "k3s mesh step '" + step.name() + "' not ready after " + stepTimeout.toMillis()
                 + " ms, waiting for " + step.readiness().description() + ". Not ready:\n  - "

@@ -27,7 +27,12 @@ final class IstioCharts {
     }
 
     static GenericKubernetesResource base() {
-        return helmChart(BASE, "base", Map.of("global", Map.of("istioNamespace", MESH_NAMESPACE)));
+        return helmChart(BASE, "base", baseValues());
+    }
+
+    /** {@code defaultRevision: default} as Istio's Helm install guide sets it: the default-revision validator. */
+    static Map<String, Object> baseValues() {
+        return Map.of("global", Map.of("istioNamespace", MESH_NAMESPACE), "defaultRevision", "default");
     }
 
     static GenericKubernetesResource istiod() {
@@ -36,14 +41,24 @@ final class IstioCharts {
 
     static Map<String, Object> istiodValues() {
         return Map.of(
-                "global", Map.of("istioNamespace", MESH_NAMESPACE),
-                "pilot", Map.of("env", Map.of("ENABLE_NATIVE_SIDECARS", "true")),
+                // Requests sized for a 2-core CI runner: the chart defaults (istiod 500m/2Gi, each sidecar
+                // 100m/128Mi) would leave 15 meshed pods Pending for CPU there. Limits stay the chart's.
+                "global", Map.of("istioNamespace", MESH_NAMESPACE,
+                        "proxy", Map.of("resources", requests("10m", "64Mi"))),
+                // Istio 1.24 injects native sidecars only with this flag (the default flips in 1.27).
+                "pilot", Map.of("env", Map.of("ENABLE_NATIVE_SIDECARS", "true"),
+                        "autoscaleEnabled", false,
+                        "resources", requests("100m", "256Mi")),
                 "meshConfig", Map.of(
                         "accessLogFile", "/dev/stdout",
                         "defaultConfig", Map.of(
                                 // Ignored for native sidecars (which start first anyway); kept for pods that opt out.
                                 "holdApplicationUntilProxyStarts", true,
                                 "proxyStatsMatcher", Map.of("inclusionRegexps", STATS_INCLUSION_REGEXPS))));
+    }
+
+    private static Map<String, Object> requests(String cpu, String memory) {
+        return Map.of("requests", Map.of("cpu", cpu, "memory", memory));
     }
 
     private static GenericKubernetesResource helmChart(String name, String chart, Map<String, Object> values) {

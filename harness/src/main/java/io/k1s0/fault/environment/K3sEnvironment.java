@@ -1,8 +1,10 @@
 package io.k1s0.fault.environment;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.k1s0.fault.localmesh.WorkloadSpec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,11 +50,14 @@ public final class K3sEnvironment implements MeshEnvironment {
     /**
      * Starts (or, with reuse, finds) the container and brings the mesh up; takes minutes on a cold start.
      *
-     * @param manifestsDirectory the design's resources ({@code manifests/}), applied last
+     * @param manifestsDirectory resources applied after the workloads (e.g. the design's {@code manifests/}), or
+     *     empty to apply none
+     * @param workloads the test topology (the same specs the local mesh starts from); empty for the example chain
      * @throws IllegalStateException when a step is not ready in time; the message lists what was not ready
      */
-    public static K3sEnvironment start(Path manifestsDirectory) {
+    public static K3sEnvironment start(Optional<Path> manifestsDirectory, List<WorkloadSpec> workloads) {
         K3sSettings settings = K3sSettings.resolve(System.getProperties(), System.getenv());
+        MeshWorkloads mesh = MeshWorkloads.of(workloads);
         long started = System.nanoTime();
         K3sContainer container = new K3sContainer(DockerImageName.parse(PinnedImages.K3S));
         container.withCommand(K3sSettings.k3sCommand(container.getHost()).toArray(String[]::new));
@@ -67,13 +72,13 @@ public final class K3sEnvironment implements MeshEnvironment {
         try {
             client = new KubernetesClientBuilder()
                     .withConfig(Config.fromKubeconfig(container.getKubeConfigYaml())).build();
-            new Installer(client, settings.stepTimeout(), settings.artifactsDirectory())
-                    .run(InstallPlan.standard(client, manifestsDirectory));
+            new Installer(client, settings.stepTimeout(), settings.artifactsDirectory(), mesh.namespaces())
+                    .run(InstallPlan.standard(client, manifestsDirectory, mesh));
             Map<String, PortForward> relays = new LinkedHashMap<>();
-            for (String namespace : MeshWorkloads.NAMESPACES) {
-                PortForward relay = new PortForward(namespace + "/" + RelayResources.NAME,
-                        client.pods().inNamespace(namespace).withName(RelayResources.NAME)
-                                .portForward(RelayResources.PROXY_PORT));
+            for (String namespace : mesh.namespaces()) {
+                String pod = readyRelayPod(client, namespace);
+                PortForward relay = new PortForward(namespace + "/" + pod,
+                        client.pods().inNamespace(namespace).withName(pod).portForward(RelayResources.PROXY_PORT));
                 opened.add(relay);
                 relays.put(namespace, relay);
             }
@@ -107,12 +112,36 @@ public final class K3sEnvironment implements MeshEnvironment {
 
     /**
      * The relay of {@code namespace}. Its sidecar is the caller, so faults, retries and metrics are those of a
-     * client in that namespace; Istio reports it as workload {@value RelayResources#NAME}, not {@code workload}
-     * (VirtualService matches on {@code sourceLabels} of a real workload do not select it).
+     * client in that namespace; Istio reports it as {@code source_workload="fault-relay"},
+     * {@code source_workload_namespace=namespace}, not as {@code workload} (VirtualService matches on
+     * {@code sourceLabels} of a real workload do not select it).
      */
     @Override
     public Optional<URI> vantageProxy(String workload, String namespace) {
         return Optional.of(relayFor(relays, workload, namespace).uri());
+    }
+
+    /**
+     * The relay Deployment's pod to forward to: Ready and not terminating (after a rollout on a reused cluster
+     * the old pod may still be going away).
+     *
+     * @throws IllegalStateException naming the pods found when none is ready
+     */
+    static String readyRelayPod(KubernetesClient client, String namespace) {
+        return readyRelayPod(namespace,
+                client.pods().inNamespace(namespace).withLabels(RelayResources.SELECTOR).list().getItems());
+    }
+
+    static String readyRelayPod(String namespace, List<Pod> pods) {
+        return pods.stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && Readiness.isReady(pod))
+                .map(pod -> pod.getMetadata().getName())
+                .sorted()
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Ready " + RelayResources.NAME + " pod in namespace "
+                        + namespace + "; pods there with app=" + RelayResources.NAME + ": "
+                        + pods.stream().map(pod -> pod.getMetadata().getName() + " ("
+                                + Readiness.describeConditions(pod) + ")").toList()));
     }
 
     static PortForward relayFor(Map<String, PortForward> relays, String workload, String namespace) {

@@ -3,13 +3,19 @@ package io.k1s0.fault.environment;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The relay: one pod per k1s0 namespace whose requests leave through its own Istio sidecar, so VirtualService
- * faults (which run on the caller's sidecar) apply to the harness's traffic.
+ * The relay: one single-replica Deployment per meshed namespace whose requests leave through its pod's own Istio
+ * sidecar, so VirtualService faults (which run on the caller's sidecar) apply to the harness's traffic. A Deployment,
+ * not a bare Pod: on a reused cluster the plan is applied again, and updating a Pod whose spec the injector
+ * changed is rejected by the API server, while an unchanged Deployment template is a no-op.
  *
  * <p>Why Envoy's dynamic forward proxy and not Fortio: Fortio's proxy modes ({@code -M} multi-server, the
  * {@code /fortio/fetch/} endpoint, {@code -P} TCP proxies) send to fixed destinations and copy the upstream
@@ -28,13 +34,17 @@ final class RelayResources {
     /** Admin port bound to loopback only, outside Istio's 15000-15090 range. */
     static final int ADMIN_PORT = 9901;
     private static final int UNLIMITED = 1_000_000;
+    static final String CONFIG_HASH_ANNOTATION = "fault.k1s0.io/relay-config-sha256";
 
     private RelayResources() {
     }
 
-    static List<HasMetadata> all() {
-        return MeshWorkloads.NAMESPACES.stream()
-                .flatMap(namespace -> List.of(configMap(namespace), pod(namespace)).stream())
+    /** The label selecting relay pods. */
+    static final Map<String, String> SELECTOR = Map.of("app", NAME);
+
+    static List<HasMetadata> all(List<String> namespaces) {
+        return namespaces.stream()
+                .flatMap(namespace -> List.of(configMap(namespace), deployment(namespace)).stream())
                 .toList();
     }
 
@@ -44,10 +54,15 @@ final class RelayResources {
                 .build();
     }
 
-    private static HasMetadata pod(String namespace) {
-        return new PodBuilder()
-                .withNewMetadata().withName(NAME).withNamespace(namespace)
-                .withLabels(Map.of("app", NAME, "version", "v1")).endMetadata()
+    private static HasMetadata deployment(String namespace) {
+        Map<String, String> labels = Map.of("app", NAME, "version", "v1");
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(SELECTOR).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels)
+                // A changed config rolls the pod on a reused cluster (Envoy reads its file only at start).
+                .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash()).endMetadata()
                 .withNewSpec()
                 .addNewContainer().withName("relay").withImage(PinnedImages.ENVOY)
                 .withArgs("-c", "/etc/relay/envoy.yaml", "--log-level", "warn")
@@ -57,8 +72,18 @@ final class RelayResources {
                 .addNewVolumeMount().withName("config").withMountPath("/etc/relay").endVolumeMount()
                 .endContainer()
                 .addNewVolume().withName("config").withNewConfigMap().withName(NAME).endConfigMap().endVolume()
-                .endSpec()
+                .endSpec().endTemplate().endSpec()
                 .build();
+    }
+
+    static String configHash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Yaml.write(envoyConfig()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     static Map<String, Object> envoyConfig() {

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLocksProvider;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * The JUnit 5 extension behind {@link MeshFaultTest}. Test authors use the annotation; this class is public
@@ -59,7 +62,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * the test body, also when it failed. State lives only in the stores, so classes may run in parallel.
  */
 public final class MeshFaultExtension implements BeforeAllCallback, AfterAllCallback, BeforeTestExecutionCallback,
-        AfterTestExecutionCallback, ParameterResolver {
+        AfterTestExecutionCallback, ParameterResolver, ExecutionCondition {
 
     private static final Namespace NAMESPACE = Namespace.create(MeshFaultExtension.class);
     private static final String BUILDER = "MeshFaultExtension.builder()";
@@ -78,6 +81,12 @@ public final class MeshFaultExtension implements BeforeAllCallback, AfterAllCall
     /** Starts the programmatic form; see the class comment. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Skips, with the reason, every class of a k3s run on a machine without Docker (the mesh cannot start). */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return MeshRun.dockerCondition(context, () -> DockerClientFactory.instance().isDockerAvailable());
     }
 
     @Override

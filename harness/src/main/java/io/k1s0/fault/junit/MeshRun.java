@@ -1,6 +1,7 @@
 package io.k1s0.fault.junit;
 
 import io.k1s0.fault.environment.EnvironmentKind;
+import io.k1s0.fault.environment.K3sEnvironment;
 import io.k1s0.fault.environment.LocalEnvironment;
 import io.k1s0.fault.environment.MeshEnvironment;
 import io.k1s0.fault.environment.MeshEnvironments;
@@ -18,11 +19,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
+import org.opentest4j.TestAbortedException;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Everything that lives for one test run: the mesh environment, the run ID, the fault installer, the metrics
@@ -70,7 +76,7 @@ final class MeshRun implements AutoCloseable {
         int dumpLimit = context.getConfigurationParameter(DUMP_LIMIT_PARAMETER, MeshRun::parseLimit).orElse(20);
         Optional<String> factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER).filter(f -> !f.isBlank());
         MeshEnvironment environment = factory.isPresent() ? fromFactory(factory.get())
-                : MeshEnvironments.start(kind(), () -> workloads(origin, workloadsLocation));
+                : startEnvironment(kind(), origin, workloadsLocation);
         String runId = "junit-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             MeshRun run = new MeshRun(environment, runId, ttl, dumpLimit);
@@ -134,6 +140,48 @@ final class MeshRun implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@MeshFaultTest environment: " + e.getMessage(), e);
         }
+    }
+
+    private static MeshEnvironment startEnvironment(EnvironmentKind kind, String origin, String workloadsLocation) {
+        requireDocker(kind, () -> DockerClientFactory.instance().isDockerAvailable());
+        return MeshEnvironments.start(kind, () -> topology(kind, origin, workloadsLocation));
+    }
+
+    /**
+     * Disabled with reason {@code Docker is not available} when the run would start k3s without Docker; the
+     * environment factory parameter and unparseable kinds are left to {@link #start} (which reports the latter).
+     */
+    static ConditionEvaluationResult dockerCondition(ExtensionContext context, BooleanSupplier dockerAvailable) {
+        boolean factory = context.getConfigurationParameter(ENVIRONMENT_FACTORY_PARAMETER).filter(f -> !f.isBlank()).isPresent();
+        return dockerCondition(factory, EnvironmentKind::fromProperty, dockerAvailable);
+    }
+
+    static ConditionEvaluationResult dockerCondition(boolean factoryConfigured, Supplier<EnvironmentKind> kind,
+            BooleanSupplier dockerAvailable) {
+        if (factoryConfigured) {
+            return ConditionEvaluationResult.enabled("environment from the factory parameter");
+        }
+        EnvironmentKind resolved;
+        try {
+            resolved = kind.get();
+        } catch (IllegalArgumentException e) {
+            return ConditionEvaluationResult.enabled("environment kind reported when the mesh starts");
+        }
+        return resolved == EnvironmentKind.K3S && !dockerAvailable.getAsBoolean()
+                ? ConditionEvaluationResult.disabled("Docker is not available")
+                : ConditionEvaluationResult.enabled("mesh environment can start");
+    }
+
+    /** k3s runs in a container: without Docker the run is skipped with the reason, not failed. */
+    static void requireDocker(EnvironmentKind kind, BooleanSupplier dockerAvailable) {
+        if (kind == EnvironmentKind.K3S) {
+            Assumptions.assumeTrue(dockerAvailable.getAsBoolean(), "Docker is not available");
+        }
+    }
+
+    /** k3s runs the named topology too; without one it runs its example chain, so only local requires it. */
+    static List<WorkloadSpec> topology(EnvironmentKind kind, String origin, String workloadsLocation) {
+        return kind != EnvironmentKind.LOCAL && workloadsLocation.isEmpty() ? List.of() : workloads(origin, workloadsLocation);
     }
 
     private static List<WorkloadSpec> workloads(String origin, String location) {
@@ -221,6 +269,9 @@ final class MeshRun implements AutoCloseable {
         static Slot start(ExtensionContext context, String origin, String workloadsLocation) {
             try {
                 return new Slot(MeshRun.start(context, origin, workloadsLocation), null, workloadsLocation);
+            } catch (TestAbortedException e) {
+                LOG.warn("mesh not started: {}; every @MeshFaultTest class of this run is skipped", e.getMessage());
+                return new Slot(null, e, workloadsLocation);
             } catch (RuntimeException e) {
                 LOG.error("mesh did not start; every @MeshFaultTest class of this run fails with the same error", e);
                 return new Slot(null, e, workloadsLocation);
@@ -235,10 +286,12 @@ final class MeshRun implements AutoCloseable {
             if (failure != null) {
                 throw failure;
             }
-            if (!workloadsLocation.isEmpty() && !workloadsLocation.equals(this.workloadsLocation)
-                    && run.environment() instanceof LocalEnvironment) {
+            boolean startedFromTopology = run.environment() instanceof LocalEnvironment
+                    || run.environment() instanceof K3sEnvironment;
+            if (!workloadsLocation.isEmpty() && !workloadsLocation.equals(this.workloadsLocation) && startedFromTopology) {
                 throw new ExtensionConfigurationException(origin + ": workloads is '" + workloadsLocation + "'; allowed: '"
-                        + this.workloadsLocation + "' (the local mesh of this test run was started from it; one topology per run)");
+                        + this.workloadsLocation + "' (the " + run.environment().name()
+                        + " mesh of this test run was started from it; one topology per run)");
             }
             return run;
         }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +54,7 @@ class InstallPlanTest {
                 """);
         Files.writeString(manifests.resolve("README.md"), "not a manifest");
         api = new EmbeddedKubernetes();
-        plan = InstallPlan.standard(api.client(), manifests);
+        plan = InstallPlan.standard(api.client(), Optional.of(manifests), MeshWorkloads.EXAMPLE);
     }
 
     @AfterEach
@@ -64,7 +65,10 @@ class InstallPlanTest {
     @Test
     void stepsRunInDependencyOrder() {
         assertThat(plan.stepNames())
-                .containsExactly("istio-base", "istiod", "namespaces", "prometheus", "workloads", "manifests");
+                .containsExactly("k3s", "istio-base", "istiod", "namespaces", "prometheus", "workloads", "manifests");
+        assertThat(plan.step("k3s").readiness().description())
+                .as("HelmCharts are applied only once k3s serves the kind").contains("helmcharts.helm.cattle.io");
+        assertThat(plan.step("k3s").resources()).isEmpty();
     }
 
     @Test
@@ -86,6 +90,8 @@ class InstallPlanTest {
         }
         assertThat((Object) ((GenericKubernetesResource) plan.step("istio-base").resources().get(0)).get("spec", "chart"))
                 .isEqualTo("base");
+        assertThat(values((GenericKubernetesResource) plan.step("istio-base").resources().get(0)).at("/defaultRevision").asText())
+                .as("base's default-revision validator, as Istio's Helm guide installs it").isEqualTo("default");
         assertThat((Object) ((GenericKubernetesResource) plan.step("istiod").resources().get(0)).get("spec", "chart"))
                 .isEqualTo("istiod");
     }
@@ -100,7 +106,12 @@ class InstallPlanTest {
                 ".*outlier_detection.*", ".*upstream_rq_retry.*", ".*upstream_rq_pending.*", ".*circuit_breakers.*");
         assertThat(values.at("/meshConfig/defaultConfig/holdApplicationUntilProxyStarts").asBoolean()).isTrue();
         assertThat(values.at("/meshConfig/accessLogFile").asText()).isEqualTo("/dev/stdout");
-        assertThat(values.at("/pilot/env/ENABLE_NATIVE_SIDECARS").asText()).isEqualTo("true");
+        assertThat(values.at("/pilot/env/ENABLE_NATIVE_SIDECARS").asText())
+                .as("Istio 1.24 injects native sidecars only with this flag").isEqualTo("true");
+        assertThat(values.at("/global/proxy/resources/requests/cpu").asText())
+                .as("sidecar CPU request small enough for 15 meshed pods on a 2-core runner").isEqualTo("10m");
+        assertThat(values.at("/pilot/resources/requests/cpu").asText()).isEqualTo("100m");
+        assertThat(values.at("/pilot/autoscaleEnabled").asBoolean(true)).as("no HPA without metrics-server").isFalse();
     }
 
     @Test
@@ -128,7 +139,8 @@ class InstallPlanTest {
     @Test
     void exampleWorkloadsArePinnedFortioWithStableAndCanaryBehindOneService() {
         List<HasMetadata> resources = plan.step("workloads").resources();
-        List<Deployment> deployments = ofType(resources, Deployment.class);
+        List<Deployment> deployments = ofType(resources, Deployment.class).stream()
+                .filter(d -> !"fault-relay".equals(d.getMetadata().getName())).toList();
         assertThat(deployments).extracting(d -> d.getMetadata().getNamespace() + "/" + d.getMetadata().getName())
                 .containsExactly("k1s0-system/auth-server", "k1s0-business/accounting-server",
                         "k1s0-service/order-server", "k1s0-service/order-server-canary", "k1s0-service/order-bff");
@@ -151,13 +163,19 @@ class InstallPlanTest {
     }
 
     @Test
-    void relayIsAnEnvoyForwardProxyPodInEveryMeshedNamespace() throws Exception {
+    void relayIsAnEnvoyForwardProxyDeploymentInEveryMeshedNamespace() throws Exception {
         List<HasMetadata> resources = plan.step("workloads").resources();
-        List<Pod> relays = ofType(resources, Pod.class);
-        assertThat(relays).extracting(p -> p.getMetadata().getNamespace())
+        List<Deployment> relays = ofType(resources, Deployment.class).stream()
+                .filter(d -> "fault-relay".equals(d.getMetadata().getName())).toList();
+        assertThat(relays).extracting(d -> d.getMetadata().getNamespace())
                 .containsExactly("k1s0-system", "k1s0-business", "k1s0-service");
-        assertThat(relays).allSatisfy(pod -> {
-            assertThat(pod.getMetadata().getName()).isEqualTo("fault-relay");
+        assertThat(relays).allSatisfy(relay -> {
+            assertThat(relay.getSpec().getReplicas()).isEqualTo(1);
+            assertThat(relay.getSpec().getSelector().getMatchLabels()).isEqualTo(RelayResources.SELECTOR);
+            var pod = relay.getSpec().getTemplate();
+            assertThat(pod.getMetadata().getAnnotations())
+                    .as("config hash, so a changed relay config rolls the pod on a reused cluster")
+                    .containsEntry(RelayResources.CONFIG_HASH_ANNOTATION, RelayResources.configHash());
             assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("envoyproxy/envoy:v1.32.6");
             assertThat(pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort()).isEqualTo(3128);
         });
@@ -172,8 +190,35 @@ class InstallPlanTest {
         assertThat(manager.at("/route_config/virtual_hosts/0/routes/0/route/retry_policy").isMissingNode())
                 .as("the relay must not retry").isTrue();
         assertThat(manager.at("/http_filters/0/name").asText()).isEqualTo("envoy.filters.http.dynamic_forward_proxy");
+        assertThat(manager.at("/http_filters/0/typed_config/dns_cache_config"))
+                .as("filter and cluster must share one DNS cache config (Envoy rejects a mismatch)")
+                .isEqualTo(envoy.at("/static_resources/clusters/0/cluster_type/typed_config/dns_cache_config"));
+        assertThat(envoy.at("/static_resources/clusters/0/lb_policy").asText()).isEqualTo("CLUSTER_PROVIDED");
         assertThat(manager.at("/http_filters/1/typed_config/suppress_envoy_headers").asBoolean()).isTrue();
         assertThat(envoy.at("/admin/address/socket_address/address").asText()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void noBarePodsSoAReusedClusterCanApplyThePlanAgain() {
+        // The API server rejects an update of a Pod whose spec the injector changed; Deployments take it as a no-op.
+        assertThat(plan.steps()).flatExtracting(InstallStep::resources)
+                .as("resources of the plan").noneMatch(resource -> resource instanceof Pod);
+    }
+
+    @Test
+    void workloadsStepWaitsForEveryDeploymentIncludingTheRelaysThenForSidecars() {
+        String description = plan.step("workloads").readiness().description();
+        assertThat(description)
+                .contains("Deployments ready in k1s0-service [order-server, order-server-canary, order-bff]")
+                .contains("Deployments ready in k1s0-system [fault-relay]")
+                .contains("Deployments ready in kube-system [coredns]")
+                .contains("pods ready with sidecars in [k1s0-system, k1s0-business, k1s0-service]");
+    }
+
+    @Test
+    void withoutAManifestsDirectoryTheLastStepAppliesNothing() {
+        InstallPlan none = InstallPlan.standard(api.client(), Optional.empty(), MeshWorkloads.EXAMPLE);
+        assertThat(none.step("manifests").resources()).as("manifests applied when none is named").isEmpty();
     }
 
     @Test
@@ -207,7 +252,7 @@ class InstallPlanTest {
     @Test
     void missingManifestsDirectoryIsAClearError() {
         Path missing = manifests.resolve("nope");
-        assertThatThrownBy(() -> InstallPlan.standard(api.client(), missing))
+        assertThatThrownBy(() -> InstallPlan.standard(api.client(), Optional.of(missing), MeshWorkloads.EXAMPLE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("manifests directory '" + missing.toAbsolutePath() + "' does not exist");
     }
@@ -216,28 +261,30 @@ class InstallPlanTest {
     void invalidManifestNamesTheFile() throws Exception {
         Path bad = manifests.resolve("broken.yaml");
         Files.writeString(bad, "kind: [unclosed\n");
-        assertThatThrownBy(() -> InstallPlan.standard(api.client(), manifests))
+        assertThatThrownBy(() -> InstallPlan.standard(api.client(), Optional.of(manifests), MeshWorkloads.EXAMPLE))
                 .hasMessageContaining("broken.yaml");
     }
 
     @Test
     void unknownStepNameListsTheSteps() {
         assertThatThrownBy(() -> plan.step("helm"))
-                .hasMessageContaining("no install step 'helm'; steps are [istio-base, istiod");
+                .hasMessageContaining("no install step 'helm'; steps are [k3s, istio-base, istiod");
     }
 
     @Test
     void everyResourceOfThePlanIsAcceptedByTheApiServer() {
         api.registerCrd("helm.cattle.io", "v1", "HelmChart", "helmcharts");
         api.registerCrd("networking.istio.io", "v1", "VirtualService", "virtualservices");
-        Installer installer = new Installer(api.client(), java.time.Duration.ofSeconds(1), manifests.resolve("out"));
+        Installer installer = new Installer(api.client(), java.time.Duration.ofSeconds(1), manifests.resolve("out"), MeshWorkloads.K1S0_NAMESPACES);
         plan.steps().forEach(installer::apply);
         plan.steps().forEach(installer::apply); // a reused cluster gets the same plan again
         assertThat(api.client().genericKubernetesResources("helm.cattle.io/v1", "HelmChart")
                 .inNamespace("kube-system").list().getItems())
                 .extracting(r -> r.getMetadata().getName()).containsExactlyInAnyOrder("istio-base", "istiod");
-        assertThat(api.client().pods().inAnyNamespace().withLabel("app", "fault-relay").list().getItems()).hasSize(3);
-        assertThat(api.client().apps().deployments().inAnyNamespace().list().getItems()).hasSize(6);
+        assertThat(api.client().apps().deployments().inAnyNamespace().withLabel("app", "fault-relay").list().getItems())
+                .as("relay Deployments").hasSize(3);
+        assertThat(api.client().apps().deployments().inAnyNamespace().list().getItems())
+                .as("5 workloads, 3 relays, Prometheus").hasSize(9);
     }
 
     private static JsonNode values(GenericKubernetesResource chart) {

@@ -43,7 +43,7 @@ class InstallerTest {
                 new InstallStep("middle", List.of(), firstAppliedLastNot),
                 new InstallStep("last", List.of(configMap("last")), InstallStep.nothingToWaitFor())));
 
-        new Installer(client, Duration.ofSeconds(5), artifacts).run(plan);
+        new Installer(client, Duration.ofSeconds(5), artifacts, MeshWorkloads.K1S0_NAMESPACES).run(plan);
 
         assertThat(seenByMiddleStep).as("the middle step's wait saw first=true, last=false").containsOnly("true/false");
         assertThat(exists(client, "last")).isTrue();
@@ -62,7 +62,7 @@ class InstallerTest {
             return pending;
         });
 
-        new Installer(client, Duration.ofSeconds(20), artifacts)
+        new Installer(client, Duration.ofSeconds(20), artifacts, MeshWorkloads.K1S0_NAMESPACES)
                 .awaitReady(new InstallStep("istiod", List.of(), appearsAfterFirstPoll));
 
         assertThat(answers).as("first poll not ready, a later one ready").hasSizeGreaterThanOrEqualTo(2);
@@ -91,7 +91,7 @@ class InstallerTest {
                 .build()).create();
         InstallStep step = new InstallStep("istiod", List.of(), Readiness.deploymentsReady("service-mesh", "istiod"));
 
-        assertThatThrownBy(() -> new Installer(client, Duration.ofMillis(800), artifacts).awaitReady(step))
+        assertThatThrownBy(() -> new Installer(client, Duration.ofMillis(800), artifacts, MeshWorkloads.K1S0_NAMESPACES).awaitReady(step))
                 .isInstanceOf(EnvironmentStartException.class)
                 .hasMessageContaining("k3s mesh step 'istiod' not ready after 800 ms")
                 .hasMessageContaining("- Deployment service-mesh/istiod does not exist yet")
@@ -111,7 +111,7 @@ class InstallerTest {
     @Test
     void applyFailureNamesTheStepAndTheResource() {
         InstallStep step = new InstallStep("istio-base", List.of(IstioCharts.base()), InstallStep.nothingToWaitFor());
-        assertThatThrownBy(() -> new Installer(client, Duration.ofSeconds(1), artifacts).apply(step))
+        assertThatThrownBy(() -> new Installer(client, Duration.ofSeconds(1), artifacts, MeshWorkloads.K1S0_NAMESPACES).apply(step))
                 .as("HelmChart is not served until its CRD exists")
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("step 'istio-base': cannot apply HelmChart kube-system/istio-base");
@@ -119,7 +119,7 @@ class InstallerTest {
 
     @Test
     void applyingTwiceUpdatesInsteadOfFailing() {
-        Installer installer = new Installer(client, Duration.ofSeconds(1), artifacts);
+        Installer installer = new Installer(client, Duration.ofSeconds(1), artifacts, MeshWorkloads.K1S0_NAMESPACES);
         installer.apply(new InstallStep("cm", List.of(configMap("same")), InstallStep.nothingToWaitFor()));
         ConfigMap changed = new ConfigMapBuilder(configMap("same")).addToData("k", "v2").build();
         installer.apply(new InstallStep("cm", List.of(changed), InstallStep.nothingToWaitFor()));

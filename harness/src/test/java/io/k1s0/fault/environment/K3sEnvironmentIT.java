@@ -17,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,12 +44,11 @@ class K3sEnvironmentIT {
         if (environment != null) {
             return;
         }
-        Path manifests = Path.of(System.getProperty("mesh.manifests.dir", "../manifests"));
-        if (!Files.isDirectory(manifests)) {
-            manifests = Files.createTempDirectory("no-manifests");
-        }
-        environment = K3sEnvironment.start(manifests);
+        // The example tests' topology, and manifests only when -Dmesh.k3s.manifests names them: with reuse, the
+        // example tests run next on this cluster and must find only what their classes apply.
+        environment = K3sEnvironment.start(MeshEnvironments.k3sManifests(System.getProperties()), DesignTopology.WORKLOADS);
         URI relay = environment.vantageProxy("order-bff", "k1s0-service").orElseThrow();
+        assertThat(environment.vantageProxy("kong", "ingress")).as("a relay in the topology's ingress namespace").isPresent();
         relayed = HttpClient.newBuilder()
                 .proxy(ProxySelector.of(new InetSocketAddress(relay.getHost(), relay.getPort())))
                 .connectTimeout(Duration.ofSeconds(5))
@@ -71,6 +68,15 @@ class K3sEnvironmentIT {
         assertThat(response.statusCode()).as("upstream status through relay and sidecars").isEqualTo(418);
         assertThat(response.headers().firstValue("x-upstream")).as("upstream header passed back")
                 .contains("order-server");
+    }
+
+    @Test
+    void fortioDelaysPastItsDefaultCapOfOneAndAHalfSeconds() throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<String> response = get(SERVICE + "/echo?delay=2500ms");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("delay=2500ms honoured (-max-echo-delay)")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
     }
 
     @Test
