@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.k1s0.fault.localmesh.LocalMesh;
 import io.k1s0.fault.localmesh.MetricsEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,7 +71,12 @@ final class RunnerMesh implements AutoCloseable {
      * environment applies; waits (bounded) for its endpoints file and reads proxies and metrics URLs from it.
      */
     static RunnerMesh standalone(Path dir, Duration startWithin) {
-        Path workloads = copyBundledTopology(dir.resolve("k1s0-local-topology.yaml"));
+        Path workloads;
+        try {
+            workloads = MeshTarget.writeBundledTopology(dir.resolve("k1s0-local-topology.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the bundled topology", e);
+        }
         Path endpoints = dir.resolve("local-mesh-endpoints.json");
         Path kubeconfig = dir.resolve("local-mesh.kubeconfig");
         List<String> args = new ArrayList<>(List.of("local-mesh", "--workloads", workloads.toString(),
@@ -94,15 +98,6 @@ final class RunnerMesh implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             child.close();
             throw new IllegalStateException("the standalone local-mesh did not start; its output:\n" + child.output(), e);
-        }
-    }
-
-    private static Path copyBundledTopology(Path to) {
-        try (InputStream in = MeshTarget.class.getResourceAsStream(MeshTarget.TOPOLOGY_RESOURCE)) {
-            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not copy the bundled topology", e);
         }
     }
 
