@@ -118,15 +118,20 @@ public final class LocalMeshCommand implements Callable<Integer> {
             stopRequested.await();
             return 0;
         } finally {
-            manifestWatcher.close();
-            cleanUp(mesh, prom);
+            // Released last: on SIGTERM the JVM halts as soon as the hook returns, so everything here runs first.
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNotRegistered) {
-                // the JVM is already shutting down, or the hook was never added: nothing to remove
+                manifestWatcher.close();
+                cleanUp(mesh, prom);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNotRegistered) {
+                    // the JVM is already shutting down, or the hook was never added: nothing to remove
+                }
+                out.println("local mesh stopped");
+                out.flush();
+            } finally {
+                stopped.countDown();
             }
-            out.println("local mesh stopped");
-            out.flush();
         }
     }
 
@@ -150,9 +155,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
                 if (prom != null) {
                     prom.close();
                 }
-                mesh.close();
             } finally {
-                stopped.countDown();
+                mesh.close();
             }
         }
     }

@@ -123,19 +123,26 @@ final class MeshTarget implements AutoCloseable {
     }
 
     static List<WorkloadSpec> bundledTopology() {
-        try (InputStream in = MeshTarget.class.getResourceAsStream(TOPOLOGY_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + TOPOLOGY_RESOURCE + " is missing from the jar");
-            }
-            Path file = Files.createTempFile("k1s0-local-topology", ".yaml");
+        try {
+            Path file = writeBundledTopology(Files.createTempFile("k1s0-local-topology", ".yaml"));
             try {
-                Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 return WorkloadsFile.read(file);
             } finally {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the bundled topology " + TOPOLOGY_RESOURCE, e);
+        }
+    }
+
+    /** Copies the bundled topology to {@code file}, a workloads file for {@code fault-runner local-mesh}. */
+    static Path writeBundledTopology(Path file) throws IOException {
+        try (InputStream in = MeshTarget.class.getResourceAsStream(TOPOLOGY_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + TOPOLOGY_RESOURCE + " is missing from the jar");
+            }
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return file;
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,12 +37,19 @@ final class ChildRunner implements AutoCloseable {
         reader.start();
     }
 
+    /** A runner that reaches its cluster through {@code kubeconfig} (and nothing in-cluster). */
     static ChildRunner start(Path kubeconfig, Map<String, String> env, List<String> args) {
+        Map<String, String> withKubeconfig = new HashMap<>(env);
+        withKubeconfig.put("KUBECONFIG", kubeconfig.toString());
+        return start(withKubeconfig, args);
+    }
+
+    /** {@code fault-runner args...} with this environment added to the test's (minus any in-cluster address). */
+    static ChildRunner start(Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), FaultRunner.class.getName()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().remove("KUBERNETES_SERVICE_HOST");
         pb.environment().putAll(env);
         try {
@@ -64,6 +72,14 @@ final class ChildRunner implements AutoCloseable {
 
     String output() {
         return String.join("\n", lines);
+    }
+
+    /**
+     * SIGTERM through the process handle: unlike {@link Process#destroy()}, which also closes this side of the
+     * pipes, the output written while shutting down is still collected.
+     */
+    void terminate() {
+        process.toHandle().destroy();
     }
 
     Process process() {

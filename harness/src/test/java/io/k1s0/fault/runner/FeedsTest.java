@@ -81,7 +81,8 @@ class FeedsTest {
                 .contains("\"dashboardUID\":\"fault-injection-results\"").contains("run:feeds-test");
         assertThat(calls.get(1)).as("annotation end").startsWith("PATCH /api/annotations/42 Bearer glsa_test_token ")
                 .contains("\"timeEnd\":" + Instant.parse("2026-11-23T01:00:50Z").toEpochMilli());
-        assertThat(calls.get(2)).as("Pushgateway PUT").startsWith("PUT /metrics/job/fault-injection-weekly/experiment/weekly ");
+        assertThat(calls.get(2)).as("Pushgateway PUT: grouping key job only, no experiment or run id")
+                .startsWith("PUT /metrics/job/fault-injection-weekly ");
         assertThat(out.toString()).as("printed delivery lines").doesNotContain("FAILED").doesNotContain("glsa_test_token");
     }
 

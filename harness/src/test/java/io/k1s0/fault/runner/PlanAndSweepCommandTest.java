@@ -59,7 +59,7 @@ class PlanAndSweepCommandTest {
     @Test
     void sweepRemovesAnExpiredFaultAndReportsIt() {
         Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
-        new FaultInstaller(mesh.mesh().client(), "expired-run", "runner/1", anHourAgo)
+        new FaultInstaller(mesh.client(), "expired-run", "runner/1", anHourAgo)
                 .install(FaultSpec.builder().target("order-server", "k1s0-service").abort(5, 503).build(), Duration.ofMinutes(1));
         assertThat(mesh.markedBy("expired-run")).as("the expired fault before the sweep").isNotEmpty();
 
