@@ -28,7 +28,7 @@ final class Sidecar {
     private final Vertx vertx;
     private final SidecarIdentity self;
     private final int appPort;
-    private final Telemetry telemetry = new Telemetry();
+    private final Telemetry telemetry;
     private OutboundHandler outbound;
     private HttpClient appClient;
     private HttpServer inboundServer;
@@ -36,10 +36,18 @@ final class Sidecar {
     private HttpServer adminServer;
 
     Sidecar(Vertx vertx, SidecarIdentity self, int appPort) {
+        this(vertx, self, appPort, new Telemetry());
+    }
+
+    Sidecar(Vertx vertx, SidecarIdentity self, int appPort, Telemetry telemetry) {
         this.vertx = vertx;
         this.self = self;
         this.appPort = appPort;
+        this.telemetry = telemetry;
     }
+
+    /** The app's answer, read whole before the sidecar records and relays it. */
+    private record AppReply(int status, MultiMap headers, Buffer body) {}
 
     /** Starts the three listeners; the handler is created with this sidecar's {@link StatsSink}. */
     Future<Sidecar> start(OutboundHandlerFactory handlers, java.util.function.Supplier<MeshConfig> config) {
@@ -76,6 +84,8 @@ final class Sidecar {
         return telemetry;
     }
 
+    // Telemetry is recorded before the response is ended, on both listeners: whoever reads /stats/prometheus after
+    // seeing the response (a ScrapeSource closing its window) finds the request counted.
     private void inbound(HttpServerRequest request) {
         long start = System.nanoTime();
         MultiMap headers = HopByHop.strip(request.headers());
@@ -87,27 +97,23 @@ final class Sidecar {
                         .setURI(request.uri())
                         .setHeaders(headers))
                 .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> {
-                    request.response().setStatusCode(resp.statusCode());
-                    request.response().headers().addAll(HopByHop.strip(resp.headers()));
-                    request.response().end(b);
-                    return resp.statusCode();
-                })))
+                .compose(resp -> resp.body().map(b -> new AppReply(resp.statusCode(), resp.headers(), b))))
                 .onComplete(done -> {
-                    int status;
-                    String flags = "-";
                     if (done.succeeded()) {
-                        status = done.result();
-                    } else {
-                        // Envoy answers an upstream reset before headers with a local 503 (flag UC).
-                        status = 503;
-                        flags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
-                        if (!request.response().ended() && !request.response().closed()) {
-                            request.response().setStatusCode(503).putHeader("content-type", "text/plain")
-                                    .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
-                        }
+                        AppReply reply = done.result();
+                        telemetry.recordRequest(RequestTelemetry.destination(self, caller, reply.status(), "-"), millisSince(start));
+                        request.response().setStatusCode(reply.status());
+                        request.response().headers().addAll(HopByHop.strip(reply.headers()));
+                        request.response().end(reply.body());
+                        return;
                     }
-                    telemetry.recordRequest(RequestTelemetry.destination(self, caller, status, flags), millisSince(start));
+                    // Envoy answers an upstream reset before headers with a local 503 (flag UC).
+                    telemetry.recordRequest(RequestTelemetry.destination(self, caller, 503, ResponseFlags.UPSTREAM_CONNECTION_TERMINATION),
+                            millisSince(start));
+                    if (!request.response().ended() && !request.response().closed()) {
+                        request.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                                .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+                    }
                 });
     }
 
@@ -132,12 +138,12 @@ final class Sidecar {
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         ProxiedExchange ex = done.result();
+                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
                         MultiMap responseHeaders = HopByHop.strip(ex.headers());
                         PeerMetadata.takeFrom(responseHeaders);
                         request.response().setStatusCode(ex.status());
                         request.response().headers().addAll(responseHeaders);
                         request.response().end(ex.body() == null ? Buffer.buffer() : ex.body());
-                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
                     } else {
                         LOG.error("outbound handler of {}/{} failed for {} {}", self.namespace(), self.pod(), request.method(), target, done.cause());
                         request.response().setStatusCode(500).putHeader("content-type", "text/plain")
