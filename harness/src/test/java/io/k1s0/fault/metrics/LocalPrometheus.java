@@ -80,11 +80,16 @@ final class LocalPrometheus implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
         HttpClient http = HttpClient.newHttpClient();
-        await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .failFast("prometheus process exited", () -> !p.isAlive())
-                .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        try {
+            await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .failFast("prometheus process exited", () -> !p.isAlive())
+                    .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (RuntimeException e) {
+            p.destroyForcibly(); // never leave a process behind; its log stays in the temp dir named above
+            throw e;
+        }
         return prometheus;
     }
 
