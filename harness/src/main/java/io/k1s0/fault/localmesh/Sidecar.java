@@ -24,7 +24,7 @@ final class Sidecar {
     private final Vertx vertx;
     private final SidecarIdentity self;
     private final EchoServer app;
-    private final Telemetry telemetry = new Telemetry();
+    private final Telemetry telemetry;
     private OutboundHandler outbound;
     private final MultiMap peerHeaders;
     private HttpServer inboundServer;
@@ -32,9 +32,14 @@ final class Sidecar {
     private HttpServer adminServer;
 
     Sidecar(Vertx vertx, SidecarIdentity self, EchoServer app) {
+        this(vertx, self, app, new Telemetry());
+    }
+
+    Sidecar(Vertx vertx, SidecarIdentity self, EchoServer app, Telemetry telemetry) {
         this.vertx = vertx;
         this.self = self;
         this.app = app;
+        this.telemetry = telemetry;
         this.peerHeaders = self.peer().headers(self.pod());
     }
 
@@ -67,28 +72,28 @@ final class Sidecar {
         return telemetry;
     }
 
+    // Telemetry is recorded before the response is ended, on both listeners: whoever reads /stats/prometheus after
+    // seeing the response (a ScrapeSource closing its window) finds the request counted.
     private void inbound(HttpServerRequest request) {
         long start = System.nanoTime();
         MultiMap headers = HopByHop.strip(request.headers());
         PeerMetadata caller = PeerMetadata.takeFrom(headers);
         request.body().compose(body -> app.serve(request.uri(), headers, body)).onComplete(done -> {
-            int status;
-            String flags = "-";
+            // Counted before answering, so a scrape taken once the caller has its response includes this request.
             if (done.succeeded() && !done.result().reset()) {
                 EchoServer.Reply reply = done.result();
-                status = reply.status();
-                request.response().setStatusCode(status).headers().addAll(reply.headers());
+                telemetry.recordRequest(RequestTelemetry.destination(self, caller, reply.status(), "-"), millisSince(start));
+                request.response().setStatusCode(reply.status()).headers().addAll(reply.headers());
                 request.response().end(reply.body());
-            } else {
-                // Envoy answers an upstream reset before headers with a local 503 (flag UC).
-                status = 503;
-                flags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
-                if (!request.response().ended() && !request.response().closed()) {
-                    request.response().setStatusCode(503).putHeader("content-type", "text/plain")
-                            .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
-                }
+                return;
             }
-            telemetry.recordRequest(RequestTelemetry.destination(self, caller, status, flags), millisSince(start));
+            // Envoy answers an upstream reset before headers with a local 503 (flag UC).
+            telemetry.recordRequest(RequestTelemetry.destination(self, caller, 503, ResponseFlags.UPSTREAM_CONNECTION_TERMINATION),
+                    millisSince(start));
+            if (!request.response().ended() && !request.response().closed()) {
+                request.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                        .end("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+            }
         });
     }
 
@@ -113,12 +118,12 @@ final class Sidecar {
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         ProxiedExchange ex = done.result();
+                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
                         MultiMap responseHeaders = HopByHop.strip(ex.headers());
                         PeerMetadata.takeFrom(responseHeaders);
                         request.response().setStatusCode(ex.status());
                         request.response().headers().addAll(responseHeaders);
                         request.response().end(ex.body() == null ? Buffer.buffer() : ex.body());
-                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
                     } else {
                         LOG.error("outbound handler of {}/{} failed for {} {}", self.namespace(), self.pod(), request.method(), target, done.cause());
                         request.response().setStatusCode(500).putHeader("content-type", "text/plain")

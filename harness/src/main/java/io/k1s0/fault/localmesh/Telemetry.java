@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * rendering: counters keep their exact names (Envoy appends no {@code _total}) and bucket bounds are
  * printed like Envoy prints them ({@code le="1"}, {@code le="3.6e+06"}).
  */
-final class Telemetry implements StatsSink {
+class Telemetry implements StatsSink {
 
     /** Istio's default label set, in the order Istio's stats filter emits it. */
     static final List<String> LABEL_NAMES = List.of(

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the sidecars' Prometheus text endpoints directly (e.g. {@code :15090/stats/prometheus}): one scrape of every
  * target at window open, one at close, window = deltas ({@link Deltas}). Each series gets the {@code job} and
- * {@code instance} labels Prometheus would attach, so label sets look the same as through {@link PrometheusApiSource}.
+ * {@code instance} labels Prometheus would attach, and loses its empty-valued labels as Prometheus's ingestion does
+ * (an empty value means "no label": Istio's {@code grpc_response_status=""} on HTTP requests is absent in Prometheus),
+ * so label sets look the same as through {@link PrometheusApiSource}.
  * Because the readings are taken at the calls themselves, no waiting for coverage is needed.
  */
 public final class ScrapeSource implements MetricsSource {
@@ -94,6 +96,7 @@ public final class ScrapeSource implements MetricsSource {
             for (TextFormatParser.Sample s : exposition.samples) {
                 if (COLLECTED.contains(s.name)) {
                     Map<String, String> labels = new HashMap<>(s.labels);
+                    labels.values().removeIf(String::isEmpty);
                     labels.put("job", job);
                     labels.put("instance", instance);
                     raw.put(s.name, labels, s.value);

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A stand-in for a sidecar's {@code /stats/prometheus}: Istio request counters and duration histogram with Istio's
- * default buckets, and Envoy cluster stats, all values set by the test. Bound to 127.0.0.1 on a free port.
+ * A stand-in for a sidecar's {@code /stats/prometheus}: Istio request counters (with Istio's empty
+ * {@code grpc_response_status=""} on HTTP requests) and duration histogram with Istio's default buckets, and Envoy
+ * cluster stats, all values set by the test. Bound to 127.0.0.1 on a free port.
  */
 final class FakeSidecar implements AutoCloseable {
 
@@ -66,7 +67,7 @@ final class FakeSidecar implements AutoCloseable {
     private void record(String reporter, int code, String flags, double millis) {
         String labels = "reporter=\"" + reporter + "\",source_workload=\"order-bff\",destination_service_name="
                 + "\"order-server\",destination_workload=\"" + (flags.contains("FI") ? "unknown" : "order-server")
-                + "\",response_code=\"" + code + "\",response_flags=\"" + flags + "\"";
+                + "\",response_code=\"" + code + "\",grpc_response_status=\"\",response_flags=\"" + flags + "\"";
         requests.merge(labels, 1L, Long::sum);
         String histLabels = "reporter=\"" + reporter + "\",source_workload=\"order-bff\",destination_service_name="
                 + "\"order-server\"";

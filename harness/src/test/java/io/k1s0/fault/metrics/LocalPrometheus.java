@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real Debian {@code prometheus} on a free 127.0.0.1 port with a temp config (scrape_interval 1s) and temp storage.
+ * A real Debian {@code prometheus} on a free 127.0.0.1 port with a temp config (job {@value #JOB}, scrape_interval
+ * 1s, targets static or from a file_sd file) and temp storage.
  * Without a binary the test is skipped with a visible reason, unless FAULT_HARNESS_REQUIRE_PROMETHEUS=true, where
  * it fails.
  */
@@ -37,7 +38,24 @@ final class LocalPrometheus implements AutoCloseable {
         this.base = base;
     }
 
+    /** Scrapes one target ({@code host:port}, path {@code /stats/prometheus}) listed in the config itself. */
     static LocalPrometheus scraping(String hostPort) throws IOException {
+        return start(String.join("\n",
+                "    static_configs:",
+                "      - targets: ['" + hostPort + "']"));
+    }
+
+    /**
+     * Scrapes the targets of a Prometheus {@code file_sd} JSON file (e.g. the local mesh's
+     * {@code fileSdPath()}); their target labels and {@code __metrics_path__} come from the file.
+     */
+    static LocalPrometheus scrapingFileSd(Path targetsFile) throws IOException {
+        return start(String.join("\n",
+                "    file_sd_configs:",
+                "      - files: ['" + targetsFile.toAbsolutePath() + "']"));
+    }
+
+    private static LocalPrometheus start(String targets) throws IOException {
         Optional<Path> binary = findBinary();
         if (binary.isEmpty()) {
             missingBinary(System.getenv("FAULT_HARNESS_REQUIRE_PROMETHEUS"));
@@ -51,8 +69,7 @@ final class LocalPrometheus implements AutoCloseable {
                 "scrape_configs:",
                 "  - job_name: " + JOB,
                 "    metrics_path: /stats/prometheus",
-                "    static_configs:",
-                "      - targets: ['" + hostPort + "']",
+                targets,
                 ""));
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -63,11 +80,16 @@ final class LocalPrometheus implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
         HttpClient http = HttpClient.newHttpClient();
-        await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .failFast("prometheus process exited", () -> !p.isAlive())
-                .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        try {
+            await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .failFast("prometheus process exited", () -> !p.isAlive())
+                    .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (RuntimeException e) {
+            p.destroyForcibly(); // never leave a process behind; its log stays in the temp dir named above
+            throw e;
+        }
         return prometheus;
     }
 

@@ -34,6 +34,23 @@ class ScrapeSourceTest {
     }
 
     @Test
+    void emptyLabelValuesAreDroppedAsPrometheusDropsThem() throws Exception {
+        try (FakeSidecar sidecar = new FakeSidecar()) {
+            ScrapeSource source = new ScrapeSource("mesh", List.of(sidecar.endpoint()), Duration.ofSeconds(5));
+            MetricsWindow w = source.open();
+            sidecar.request(200, "-", 12);
+            MeshSnapshot s = w.close();
+
+            assertThat(s.labelSets(MeshMetric.REQUESTS)).as("the sidecar exposes grpc_response_status=\"\"; "
+                    + "Prometheus stores such a series without the label, so the scrape must too")
+                    .isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContainKey("grpc_response_status")
+                            .containsEntry("response_code", "200"));
+            assertThat(PromQl.REQUESTS.evaluate(s, Selector.all().eq("grpc_response_status", "")))
+                    .as("an empty-value matcher still matches the series that lack the label").isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void badTargetsAreRejectedBeforeAnyScrape() {
         assertThatThrownBy(() -> new ScrapeSource("mesh", List.of(), Duration.ofSeconds(1)))
                 .hasMessage("targets is []; allowed: one or more http(s) URIs");

@@ -2,7 +2,6 @@ package io.k1s0.fault.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.net.URI;
 import java.time.Duration;
@@ -100,33 +99,7 @@ class SourcesAgreeOnRealPrometheusTest {
         }
         assertThat(api.series("istio_requests_total")).as("window holds series").isNotEmpty();
 
-        StringBuilder table = new StringBuilder(String.format("%n%-26s %12s %12s %14s%n", "catalogue entry", "scrape",
-                "api snapshot", "prometheus"));
-        for (PromQl q : PromQl.values()) {
-            Selector scope = q.metric().promName().startsWith("istio") ? CALLER_TO_TARGET : Selector.all();
-            double s = q.evaluate(scraped, scope);
-            double a = q.evaluate(api, scope);
-            String promql = q.promql(scope, api.length());
-            if (q == PromQl.ERRORS_5XX_BY_FLAGS) {
-                Map<String, Double> byFlagsInProm = new TreeMap<>();
-                viaApi.query(promql, api.end()).forEach(r ->
-                        byFlagsInProm.put(r.labels().getOrDefault("response_flags", ""), r.values().get(0)));
-                assertThat(q.evaluateByFlags(api, scope)).as(promql).isEqualTo(byFlagsInProm)
-                        .isEqualTo(q.evaluateByFlags(scraped, scope));
-                continue;
-            }
-            double inProm = viaApi.queryValue(promql, api.end());
-            table.append(String.format("%-26s %12.4f %12.4f %14.4f%n", q, s, a, inProm));
-            assertThat(a).as("%s: API snapshot vs scrape", q).isEqualTo(s);
-            if (q.isQuantile()) {
-                Buckets b = scraped.buckets(q.metric(), q.selector(scope));
-                assertThat(b.bucketOf(inProm)).as("%s: Prometheus's own histogram_quantile lands in our bucket; %s", q, promql)
-                        .isEqualTo(b.bucketOf(s));
-                assertThat(inProm).as("%s: Prometheus's interpolation equals ours; %s", q, promql).isCloseTo(s, within(1e-9));
-            } else {
-                assertThat(inProm).as("%s evaluated by Prometheus: %s", q, promql).isEqualTo(s);
-            }
-        }
+        String table = CatalogueAgreement.assertAgree(viaApi, api, scraped, CALLER_TO_TARGET);
         LOG.info("window {} .. {} ({} ms); agreement:{}", api.start(), api.end(), api.length().toMillis(), table);
 
         assertThat(PromQl.REQUESTS.evaluate(api, CALLER_TO_TARGET)).as("requests sent in the window").isEqualTo(sent.get("all").doubleValue());
