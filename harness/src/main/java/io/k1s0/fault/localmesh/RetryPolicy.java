@@ -28,6 +28,9 @@ record RetryPolicy(int numRetries, Set<String> retryOn, Set<Integer> retriableSt
 
     static final RetryPolicy NONE = new RetryPolicy(0, Set.of(), Set.of(), null, false);
 
+    // Immutable, and every request of a host without retries settings uses it: built once.
+    private static final RetryPolicy ISTIO_DEFAULT = new RetryPolicy(2, parseTokens(ISTIO_DEFAULT_RETRY_ON, new LinkedHashSet<>()), Set.of(), null, true);
+
     /** How an upstream attempt ended without a response. */
     enum Reset { CONNECT_FAILURE, CONNECTION_TERMINATION }
 
@@ -37,7 +40,7 @@ record RetryPolicy(int numRetries, Set<String> retryOn, Set<Integer> retriableSt
     }
 
     static RetryPolicy istioDefault() {
-        return new RetryPolicy(2, parseTokens(ISTIO_DEFAULT_RETRY_ON, new LinkedHashSet<>()), Set.of(), null, true);
+        return ISTIO_DEFAULT;
     }
 
     static RetryPolicy of(HTTPRetry retries) {
