@@ -96,7 +96,7 @@ final class EnvoyOutbound implements OutboundHandler {
         long start = System.nanoTime();
         Promise<ProxiedExchange> promise = Promise.promise();
         Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> {
+        Runnable dispatch = () -> {
             try {
                 dispatch(context, start, method, host, port, pathAndQuery, headers, body == null ? Buffer.buffer() : body, promise);
             } catch (IllegalArgumentException e) {
@@ -106,7 +106,12 @@ final class EnvoyOutbound implements OutboundHandler {
             } catch (RuntimeException e) {
                 promise.tryFail(e);
             }
-        });
+        };
+        if (Vertx.currentContext() == context) {
+            dispatch.run();   // already on the sidecar's event loop: a queued task would only wait behind other I/O
+        } else {
+            context.runOnContext(v -> dispatch.run());
+        }
         return promise.future();
     }
 
