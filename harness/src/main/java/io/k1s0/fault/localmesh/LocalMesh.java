@@ -208,7 +208,7 @@ public final class LocalMesh implements AutoCloseable {
             // The API (mostly class loading on a cold JVM) starts on its own thread while the listeners start here.
             CompletableFuture<EmbeddedApiServer> apiStarting = CompletableFuture.supplyAsync(EmbeddedApiServer::start,
                     r -> daemon(r, "local-mesh-api-start").start());
-            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false).setEventLoopPoolSize(Integer.getInteger("lm.loops", 4)));
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             EmbeddedApiServer api = null;
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
