@@ -29,6 +29,8 @@ import org.hipparchus.stat.inference.TTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-118 Retry + Exponential Backoff: "Exponential Backoff は Envoy のデフォルト動作（25ms ベース + ジッター）に従う".
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * time under load (p = 7e-4), not by the backoff.
  */
 @K1s0DesignTest
+@ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
 @DisplayName("D-118 Retry + Exponential Backoff — 'Envoy のデフォルト動作（25ms ベース + ジッター）'")
 class BackoffTest {
 

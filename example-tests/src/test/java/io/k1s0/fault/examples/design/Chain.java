@@ -18,6 +18,35 @@ final class Chain {
     static final String ACCOUNTING = "accounting-server";
     static final String AUTH = "auth-server";
 
+    /**
+     * {@code @ResourceLock} keys, one per host, in the format of the harness's own lock per faulted host
+     * ({@code MeshFaultExtension.FaultedHosts}; {@code ChainLocksTest} checks it). A class that applies a resource for a
+     * host, or counts the host's telemetry, names the host's lock, so it never overlaps another class doing the same or
+     * a test that faults the host.
+     */
+    static final String LOCK_ORDER_SERVER = "fault.k1s0.io/host:order-server.k1s0-service";
+    static final String LOCK_ORDER_BFF = "fault.k1s0.io/host:order-bff.k1s0-service";
+    static final String LOCK_ACCOUNTING = "fault.k1s0.io/host:accounting-server.k1s0-business";
+    static final String LOCK_AUTH = "fault.k1s0.io/host:auth-server.k1s0-system";
+
+    /**
+     * {@code @ResourceLock} key for the local mesh's share of this machine's 2 cores (it runs in the test JVM). A class
+     * sending planner-sized samples at {@link #SAMPLE_RATE} takes it READ_WRITE: such classes run one at a time, since
+     * they are CPU-bound and gain nothing from overlapping. A class whose verdict depends on timing (backoff spacing,
+     * ejection times, timeouts, a burst into the connection pool) takes it READ: those send little and may overlap one
+     * another, but never a class that loads the CPU, which would stretch their forwarding times. Classes sending a
+     * handful of requests and judging only counts take no part. The key sorts before the host locks, so a class waits
+     * for it before it holds any host.
+     */
+    static final String LOCK_CPU = "fault.k1s0.io/cpu";
+
+    /**
+     * Open-model rate (requests/s) for the planner-sized samples of fractions and counts. Those verdicts read counts,
+     * not latency, and the local mesh answers this rate on the shared 2-core machine with no request dropped or timed
+     * out (README "Speed"); a higher rate only queues requests.
+     */
+    static final int SAMPLE_RATE = 500;
+
     /** Echo path; Fortio's echo answers any path. */
     static final String PATH = "/orders";
 

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * not run by the suite.
  */
 @K1s0DesignTest
+@ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(Chain.LOCK_ORDER_BFF)
+@ResourceLock(Chain.LOCK_ACCOUNTING)
+@ResourceLock(Chain.LOCK_AUTH)
 @MeshResource("classpath:design/tier-defaults-test-scale.yaml")
 @DisplayName("D-116 Tier 別デフォルト値 — timeout and perTryTimeout (test scale: system 5s/2s → 1.2s/0.4s, business 10s/3s → 2s/0.5s, service 15s/5s → 1.5s/0.5s)")
 class TierDefaultTimeoutsTest {
