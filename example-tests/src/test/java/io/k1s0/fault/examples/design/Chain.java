@@ -30,15 +30,15 @@ final class Chain {
     static final String LOCK_AUTH = "fault.k1s0.io/host:auth-server.k1s0-system";
 
     /**
-     * {@code @ResourceLock} key for the local mesh's share of this machine's 2 cores (it runs in the test JVM). A class
-     * sending planner-sized samples at {@link #SAMPLE_RATE} takes it READ_WRITE: such classes run one at a time, since
-     * they are CPU-bound and gain nothing from overlapping. A class whose verdict depends on timing (backoff spacing,
-     * ejection times, timeouts, a burst into the connection pool) takes it READ: those send little and may overlap one
-     * another, but never a class that loads the CPU, which would stretch their forwarding times. Classes sending a
-     * handful of requests and judging only counts take no part. The key sorts before the host locks, so a class waits
-     * for it before it holds any host.
+     * {@code @ResourceLock} key for the CPU the local mesh gets (it runs in the test JVM, on 2 shared cores). A class
+     * sending planner-sized samples at {@link #SAMPLE_RATE} is CPU-bound: it takes the key READ_WRITE, so such classes
+     * run one at a time. A class whose verdict rests on timing (backoff spacing, ejection times, timeouts) takes it
+     * READ: those send little and may overlap one another, never a CPU-bound class, which would stretch their
+     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. JUnit acquires
+     * a class's locks in key order; this key sorts after the host keys, so a class waiting for the CPU already holds its
+     * hosts and other hosts' classes keep running.
      */
-    static final String LOCK_CPU = "fault.k1s0.io/cpu";
+    static final String LOCK_CPU = "fault.k1s0.io/local-mesh-cpu";
 
     /**
      * Open-model rate (requests/s) for the planner-sized samples of fractions and counts. Those verdicts read counts,
