@@ -23,24 +23,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The weekly fault plan of the k1s0 design (500 ms delay on 10 % and HTTP 503 on 5 % of the requests to
  * order-server), run on the local mesh: the observed fractions match the plan and the P99 moves past 500 ms.
  * Request counts come from the sample-size planner; every verdict uses an interval at {@value #CONFIDENCE}.
+ * {@code @Isolated}: the module runs classes in parallel, and the baseline P99 below is this JVM's own latency, which
+ * other classes' traffic would raise.
  */
 @MeshFaultTest(workloads = "classpath:k1s0-design-topology.yaml")
+@Isolated
 @DisplayName("Weekly fault plan: 10 % × 500 ms delay and 5 % × 503 on order-server")
 class WeeklyFaultPlanExampleTest {
 
     private static final String NS = "k1s0-service";
     /** High enough that 20 runs × 4 verdicts stay clear of chance failures (each errs with probability 0.01 %). */
     private static final double CONFIDENCE = 0.9999;
-    /** Modest, so a busy CI machine still answers every request (a request that never arrives is not counted). */
-    private static final double RATE = 200;
+    /**
+     * The measured windows' rate: the local mesh answers it alone on the shared 2-core machine with no request lost (a
+     * request that never arrives is not counted), and it keeps the planner's 3,404 requests to 7 s.
+     */
+    private static final double RATE = 500;
+    /** The warm-up batches' rate: modest, so a cold or busy JVM can reach the warm P99 below. */
+    private static final double WARM_UP_RATE = 200;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** A warm-up batch: one second of traffic at {@link #RATE}. */
+    /** A warm-up batch: one second of traffic at {@link #WARM_UP_RATE}. */
     private static final long WARM_UP_BATCH = 200;
     /** The mesh counts as warm once a whole batch has a client-side P99 below this. */
     private static final Duration WARM_P99 = Duration.ofMillis(50);
@@ -56,7 +65,7 @@ class WeeklyFaultPlanExampleTest {
         await("the local mesh answers a batch of " + WARM_UP_BATCH + " requests with a client P99 below " + WARM_P99)
                 .atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                 .until(() -> mesh.from("order-bff", NS).connectTimeout(CONNECT_TIMEOUT).send(mesh.request("order-server", NS))
-                        .atRate(RATE).forRequests(WARM_UP_BATCH).run()
+                        .atRate(WARM_UP_RATE).forRequests(WARM_UP_BATCH).run()
                         .total().latency().getValueAtPercentile(99) < WARM_P99.toNanos() / 1_000);
     }
 

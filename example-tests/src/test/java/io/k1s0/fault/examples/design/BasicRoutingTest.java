@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-116 基本ルーティング: order-server's route carries {@code timeout: 10s} and {@code retries: attempts 3,
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * canary's sidecars report is an attempt of ours. Timeouts: {@link BasicRoutingTimeoutsTest}.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("D-116 基本ルーティング — order-server: timeout 10s, retries attempts 3 / perTryTimeout 3s / retryOn 5xx,reset,connect-failure,retriable-4xx")
@@ -74,7 +77,7 @@ class BasicRoutingTest {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam("status", "503:50"))
-                .atRate(150).forRequests(plan.requests()).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         MeshSnapshot s = window.result(sent).snapshot();
 
         long requests = Telemetry.requests(s, Telemetry.source(caller, ORDER_SERVER));

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-116 カナリアリリース and ヘッダーベースルーティング on the reconciled order-server VirtualService: the header
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * ({@code reporter="source"}, label {@code destination_version}): mirrored copies are not in it.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("D-116 カナリアリリース / ヘッダーベースルーティング — reconciled order-server VirtualService")
@@ -68,7 +71,7 @@ class CanaryReleaseTest {
     private static Map<String, Double> sendAndCount(Mesh mesh, MeshWindow window, RequestSpecification spec, long requests) {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(200).forRequests(requests).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(Chain.SAMPLE_RATE).forRequests(requests).run();
         MeshSnapshot s = window.result(sent).snapshot();
         assertThat(sent.total().responses(200)).as("every request answered 200: %s", sent.summary()).isEqualTo(requests);
         return Telemetry.requestsBy(s, Telemetry.source(caller, ORDER_SERVER), "destination_version");

@@ -18,6 +18,36 @@ final class Chain {
     static final String ACCOUNTING = "accounting-server";
     static final String AUTH = "auth-server";
 
+    /**
+     * {@code @ResourceLock} keys, one per host, in the format of the harness's own lock per faulted host
+     * ({@code MeshFaultExtension.FaultedHosts}; {@code ChainLocksTest} checks it). A class that applies a resource for a
+     * host, or counts the host's telemetry, names the host's lock, so it never overlaps another class doing the same or
+     * a test that faults the host.
+     */
+    static final String LOCK_ORDER_SERVER = "fault.k1s0.io/host:order-server.k1s0-service";
+    static final String LOCK_ORDER_BFF = "fault.k1s0.io/host:order-bff.k1s0-service";
+    static final String LOCK_ACCOUNTING = "fault.k1s0.io/host:accounting-server.k1s0-business";
+    static final String LOCK_AUTH = "fault.k1s0.io/host:auth-server.k1s0-system";
+
+    /**
+     * {@code @ResourceLock} key for the CPU the local mesh gets (it runs in the test JVM, on 2 shared cores). A class
+     * sending planner-sized samples at {@link #SAMPLE_RATE} is CPU-bound: it takes the key READ_WRITE, so such classes
+     * run one at a time. A class whose verdict rests on timing (backoff spacing, ejection times, timeouts) takes it
+     * READ: those send little and may overlap one another, never a CPU-bound class, which would stretch their
+     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. JUnit acquires
+     * a class's locks in key order; this key sorts after the host keys, so a class waiting for the CPU already holds its
+     * hosts and other hosts' classes keep running.
+     */
+    static final String LOCK_CPU = "fault.k1s0.io/local-mesh-cpu";
+
+    /**
+     * Open-model rate (requests/s) for the planner-sized samples of fractions and counts. Those verdicts read counts,
+     * not latency; the local mesh answers this rate on the shared 2-core machine with no request dropped or timed out,
+     * and at about 3 ms of CPU per request it is then CPU-bound, so a higher rate would only queue requests (README
+     * "Speed").
+     */
+    static final int SAMPLE_RATE = 500;
+
     /** Echo path; Fortio's echo answers any path. */
     static final String PATH = "/orders";
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * at a time so each ejection happens before the next try. Ejection time: {@link EjectionTimeTest}.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
+@ResourceLock(Chain.LOCK_ACCOUNTING)
+@ResourceLock(Chain.LOCK_AUTH)
 @MeshResource("file:../manifests/circuit-breakers")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("D-118 Circuit Breaker — outlierDetection per tier: consecutive5xxErrors and maxEjectionPercent")

@@ -11,12 +11,14 @@ import io.k1s0.fault.traffic.TrafficResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-116 DestinationRule 設計 / D-118 Circuit Breaker, connectionPool, on a TEST-SCALE pool for order-bff
  * (maxConnections 1, http1MaxPendingRequests 1 instead of 100 / 100; classpath:design/order-bff-connection-pool-test-scale.yaml).
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_ORDER_BFF)
 @MeshResource("classpath:design/order-bff-connection-pool-test-scale.yaml")
 @DisplayName("D-118 Circuit Breaker — connectionPool overflow (test scale: maxConnections 100 → 1, http1MaxPendingRequests 100 → 1)")
 class ConnectionPoolTest {

@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-118 Circuit Breaker, baseEjectionTime, on a TEST-SCALE rule for order-bff (one replica, service-tier counts;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * one request is one try.
  */
 @K1s0DesignTest
+@ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(Chain.LOCK_ORDER_BFF)
 @MeshResource("classpath:design/order-bff-outlier-test-scale.yaml")
 @DisplayName("D-118 Circuit Breaker — baseEjectionTime × n (test scale: base 60s → 2s, interval 30s → 2s)")
 class EjectionTimeTest {

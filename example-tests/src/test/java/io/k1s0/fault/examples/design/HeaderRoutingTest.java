@@ -17,6 +17,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link CanaryReleaseTest}.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("classpath:design/header-routing-design-snippet.yaml")
 @DisplayName("D-116 ヘッダーベースルーティング — 'テスト用にヘッダーでルーティング先を切り替える' (design snippet)")
@@ -50,7 +53,7 @@ class HeaderRoutingTest {
         }
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(250).forRequests(plan.requests()).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(spec).atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         Map<String, Double> byVersion = Telemetry.requestsBy(window.result(sent).snapshot(), Telemetry.source(caller, ORDER_SERVER),
                 "destination_version");
         assertThat(byVersion).as("subsets that answered x-canary: %s; %s", value, plan.explanation())

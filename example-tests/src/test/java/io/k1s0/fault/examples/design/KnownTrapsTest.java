@@ -27,12 +27,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Known traps of the design, as tests, on order-server's reconciled VirtualService (retries: attempts 3,
  * retryOn 5xx…) called from order-bff, whose sidecar runs the faults.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("Known traps — retries vs injected faults, a second VirtualService, reporter=\"destination\"")
@@ -48,7 +51,7 @@ class KnownTrapsTest {
     @DisplayName("'the caller's retries hide the injected 503s' is false on the faulted hop: the abort happens in the caller's sidecar before the router, so ≈ 5 % reach the caller, not 0.05⁴")
     void callersRetriesDoNotHideInjectedAborts(Mesh mesh, MeshWindow window) {
         Plan plan = SampleSizePlanner.forFraction(percent(5), percent(3), Proportions.CONFIDENCE);
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
         assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("5xx the caller got = injected aborts")
@@ -61,7 +64,7 @@ class KnownTrapsTest {
         Plan plan = SampleSizePlanner.forRateBelow(percent(1), percent(0), Judge.DEFAULT_CONFIDENCE);
         window.edge(Chain.reportedCaller(mesh, ORDER_BFF), ORDER_SERVER);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).queryParam("status", "503:5"))
-                .atRate(250).forRequests(plan.requests()).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
         assertThat(w).errorRate().isBelow(percent(1));
         assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_SERVER, Telemetry.instanceOf(w.snapshot(), w.caller())))
@@ -72,7 +75,7 @@ class KnownTrapsTest {
     @AbortFault(host = ORDER_SERVER, namespace = SERVICE_NS, percent = 50, httpStatus = 503)
     @DisplayName("a fault and a retry policy on one route: the retry never happens — no retry is counted and no aborted request reaches the server")
     void aFaultedRouteNeverRetriesItsAborts(Mesh mesh, MeshWindow window) {
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).header("x-canary", "true")).atRate(100).forRequests(100).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh).header("x-canary", "true")).atRate(Chain.SAMPLE_RATE).forRequests(100).run();
         FaultWindow w = window.result(sent);
         long aborted = Math.round(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
         assertThat(aborted).as("aborted requests (50 %% of 100; P(none) = 0.5^100)").isPositive();
@@ -93,7 +96,7 @@ class KnownTrapsTest {
         try {
             Plan plan = SampleSizePlanner.forRateBelow(percent(2), percent(0), Judge.DEFAULT_CONFIDENCE);
             window.edge(Chain.reportedCaller(mesh, ORDER_BFF), ORDER_SERVER);
-            TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
+            TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
             FaultWindow w = window.result(sent);
             assertThat(PromQl.INJECTED_DELAYS.evaluate(w.snapshot(), w.scope()))
                     .as("delayed requests (DI) among %d: the older VirtualService order-server wins, the second is not merged (IST0109); %s",
@@ -108,7 +111,7 @@ class KnownTrapsTest {
     @DelayFault(host = ORDER_SERVER, namespace = SERVICE_NS, percent = 20, fixedDelay = "300ms")
     @DisplayName("faults are invisible to reporter=\"destination\": the server's sidecars report no 503 and no delay, so Flagger's success rate stays 100 %")
     void faultsAreInvisibleToTheDestinationReporter(Mesh mesh, MeshWindow window) {
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(100).forRequests(100).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(100).run();
         FaultWindow w = window.result(sent);
         long aborted = Math.round(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
         assertThat(aborted).as("aborts the caller's sidecar reported (20 %% of 100; P(none) = 0.8^100)").isPositive();

@@ -17,6 +17,7 @@ import io.k1s0.fault.verdict.SampleSizePlanner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-116 トラフィックミラーリング, "ユーザーには影響しない": every request is copied to a subset that no pod carries,
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * mirroring route aimed at subset {@code retired}, and the order-server DestinationRule with that subset.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("classpath:design/mirroring-to-unavailable-subset.yaml")
 @DisplayName("D-116 トラフィックミラーリング — 'ユーザーには影響しない': failed mirror copies never reach callers")
 class MirroringFailureTest {
@@ -40,7 +43,7 @@ class MirroringFailureTest {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         window.edge(caller, ORDER_SERVER);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
-                .atRate(250).forRequests(plan.requests()).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         MeshSnapshot s = window.result(sent).snapshot();
 
         assertThat(sent.total().responsesByStatus()).as("what callers received; %s", plan.explanation())

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-116 トラフィックミラーリング as the design shows it (test-only VirtualService: live traffic to stable, a
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * canary's destination-side requests minus the live canary requests the caller reported.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("classpath:design/mirroring-design-snippet.yaml")
 @DisplayName("D-116 トラフィックミラーリング — '本番トラフィックのコピーを新バージョンに送信し…（ユーザーには影響しない）'")
@@ -47,7 +50,7 @@ class MirroringTest {
         String caller = Chain.reportedCaller(mesh, ORDER_BFF);
         MetricsWindow window = mesh.metrics().open();
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(mesh.request(ORDER_SERVER, SERVICE_NS).basePath(PATH))
-                .atRate(200).forRequests(plan.requests()).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         MeshSnapshot s = settled(window);
 
         assertThat(Telemetry.requestsBy(s, Telemetry.source(caller, ORDER_SERVER), "destination_version"))

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,8 +23,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * not run by the suite.
  */
 @K1s0DesignTest
+@ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(Chain.LOCK_ORDER_BFF)
+@ResourceLock(Chain.LOCK_ACCOUNTING)
+@ResourceLock(Chain.LOCK_AUTH)
 @MeshResource("classpath:design/tier-defaults-test-scale.yaml")
-@DisplayName("D-116 Tier 別デフォルト値 — timeout and perTryTimeout (test scale: system 5s/2s → 1.2s/0.4s, business 10s/3s → 2s/0.5s, service 15s/5s → 1.5s/0.5s)")
+@DisplayName("D-116 Tier 別デフォルト値 — timeout and perTryTimeout (test scale: system 5s/2s → 1.2s/0.4s, business 10s/3s → 4s/1s, service 15s/5s → 1.5s/0.5s)")
 class TierDefaultTimeoutsTest {
 
     private static final int REQUESTS = 5;
@@ -35,7 +41,7 @@ class TierDefaultTimeoutsTest {
     @ParameterizedTest(name = "{0}: timeout {2} ms, perTryTimeout {3} ms → {4} tries, 504 UT")
     @CsvSource({
         "SYSTEM,   600, 1200, 400, 3",
-        "BUSINESS, 700, 2000, 500, 4",
+        "BUSINESS, 1500, 4000, 1000, 4",
         "SERVICE,  700, 1500, 500, 3"})
     @DisplayName("a server slower than perTryTimeout: each try is cut and retried (retryOn has 5xx), and the tier's timeout ends the request with 504 UT")
     void perTryTimeoutsAreRetriedUntilTheTierTimeout(Tier tier, long echoDelayMillis, long timeoutMillis, long perTryMillis, int tries,

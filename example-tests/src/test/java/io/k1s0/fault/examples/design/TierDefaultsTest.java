@@ -10,6 +10,7 @@ import io.k1s0.fault.metrics.MetricsWindow;
 import io.k1s0.fault.traffic.TrafficResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * report every try (reporter=destination). Timeouts and perTryTimeout: {@link TierDefaultTimeoutsTest}.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_ORDER_BFF)
+@ResourceLock(Chain.LOCK_ACCOUNTING)
+@ResourceLock(Chain.LOCK_AUTH)
 @MeshResource("file:../manifests/tier-defaults")
 @DisplayName("D-116 Tier 別デフォルト値 — attempts and retryOn: system 3 / 5xx,reset,connect-failure; business 3 / same; service 2 / +retriable-4xx")
 class TierDefaultsTest {

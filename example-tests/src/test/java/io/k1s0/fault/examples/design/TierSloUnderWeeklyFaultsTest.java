@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * k1s0's SLO design (D-108) under the weekly fault plan applied as the design's table says, "対象: 全サービス間通信":
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.Test;
  * counted as a pass.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
+@ResourceLock(Chain.LOCK_ACCOUNTING)
+@ResourceLock(Chain.LOCK_AUTH)
 @DisplayName("SLO 設計 under the weekly faults — P99 system < 200 ms, business < 500 ms, service < 1 s; error rate system < 0.05 %, business and service < 0.1 %")
 class TierSloUnderWeeklyFaultsTest {
 
@@ -62,9 +67,10 @@ class TierSloUnderWeeklyFaultsTest {
         Plan plan = SampleSizePlanner.forQuantile(0.99, Judge.DEFAULT_CONFIDENCE);
         window.edge(Chain.reportedCaller(mesh, Chain.ORDER_BFF), Chain.ORDER_SERVER);
         List<TrafficRun> runs = new ArrayList<>();
+        // The three hops share Chain.SAMPLE_RATE: they run at once, through the same JVM.
         for (Hop hop : HOPS) {
             runs.add(Chain.from(mesh, hop.caller(), hop.callerNs()).send(mesh.request(hop.server(), hop.serverNs()).basePath(Chain.PATH))
-                    .atRate(80).forRequests(plan.requests() + 20).start());
+                    .atRate((double) Chain.SAMPLE_RATE / HOPS.size()).forRequests(plan.requests() + 20).start());
         }
         List<TrafficResult> results = runs.stream().map(TrafficRun::awaitResult).toList();
         MeshSnapshot s = window.result().snapshot();

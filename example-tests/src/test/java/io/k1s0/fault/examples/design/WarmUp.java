@@ -2,23 +2,23 @@ package io.k1s0.fault.examples.design;
 
 import io.k1s0.fault.api.Mesh;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends a short, unmeasured burst through every hop once per test run, so the first measured test does not
  * pay the JVM's JIT warm-up of the local mesh (seconds of latency and connect timeouts on a cold JVM). No
- * window is open and nothing is asserted on this traffic.
+ * window is open and nothing is asserted on this traffic. Classes run in parallel: the others block here until the
+ * warm-up is over, so none measures on a cold JVM.
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
-    private static final AtomicBoolean DONE = new AtomicBoolean();
+    private static boolean done;
 
     private WarmUp() {}
 
-    static void once(Mesh mesh) {
-        if (!Chain.isLocal(mesh) || !DONE.compareAndSet(false, true)) {
+    static synchronized void once(Mesh mesh) {
+        if (!Chain.isLocal(mesh) || done) {
             return;
         }
         long start = System.nanoTime();
@@ -29,6 +29,7 @@ final class WarmUp {
                 .phase("cold").atRate(50).forRequests(100)
                 .phase("warm").atRate(150).forRequests(150)
                 .run();
+        done = true;
         LOG.info("local mesh warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 }

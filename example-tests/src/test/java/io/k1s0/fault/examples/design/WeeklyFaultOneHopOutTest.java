@@ -23,6 +23,7 @@ import io.k1s0.fault.verdict.SampleSizePlanner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The weekly plan one hop further out. order-server's 5 % aborts run in order-bff's sidecar, so order-bff's
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
  * connection reset is retried too ({@code retryOn: reset}).
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_BFF)
 @MeshResource("file:../manifests/tier-defaults/service-default-virtualservice.yaml")
 @DisplayName("D-118 フォールト インジェクション — one hop out: the caller's retry policy turns 5 % into p^(1+attempts)")
 class WeeklyFaultOneHopOutTest {
@@ -61,7 +64,7 @@ class WeeklyFaultOneHopOutTest {
         window.edge(caller, ORDER_BFF);
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS)
                 .send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH).queryParam("status", "503:5"))
-                .atRate(250).forRequests(n).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
         long requests = Telemetry.requests(w.snapshot(), Telemetry.source(caller, ORDER_BFF));
@@ -84,7 +87,7 @@ class WeeklyFaultOneHopOutTest {
     void anAbortOnTheSameHopIsNotRetried(Mesh mesh, MeshWindow window) {
         Plan plan = SampleSizePlanner.forFraction(percent(5), percent(2), Proportions.CONFIDENCE);
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS).send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH))
-                .atRate(250).forRequests(plan.requests()).run();
+                .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
         assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("every 5xx is the injected abort")

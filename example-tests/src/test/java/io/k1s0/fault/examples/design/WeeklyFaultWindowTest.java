@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * D-118 フォールト インジェクション, the weekly plan at order-server: 500 ms on 10 % and 503 on 5 % (one fault with
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
  * caller's retries do one hop further out is {@link WeeklyFaultOneHopOutTest}.
  */
 @K1s0DesignTest
+@ResourceLock(Chain.LOCK_CPU)
+@ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")
 @DisplayName("D-118 フォールト インジェクション — weekly plan at order-server: 'レイテンシ注入 500ms を 10%', 'HTTP フォルト 503 を 5%'")
@@ -54,7 +57,7 @@ class WeeklyFaultWindowTest {
     @BeforeEach
     void measureBaseline(Mesh mesh) {
         Plan plan = SampleSizePlanner.forQuantile(0.99, Judge.DEFAULT_CONFIDENCE);
-        TrafficResult baseline = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(plan.requests()).run();
+        TrafficResult baseline = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         baselineP99Millis = Optional.of(baseline.total().latency().getValueAtPercentile(99) / 1000.0);
         baselineRequests = baseline.total().sent();
     }
@@ -67,7 +70,7 @@ class WeeklyFaultWindowTest {
         Plan abortPlan = SampleSizePlanner.forFraction(percent(5), percent(2), Proportions.CONFIDENCE);
         Plan delayPlan = SampleSizePlanner.forFraction(percent(10), percent(3), Proportions.CONFIDENCE);
         long n = Math.max(abortPlan.requests(), delayPlan.requests());
-        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(250).forRequests(n).run();
+        TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
         assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
