@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,23 +56,40 @@ class JibImageSmokeTest {
         }
     }
 
+    /** Why the image cannot be smoke-run here, or null when it can. */
+    private static String cannotRun;
+
     @BeforeAll
     static void loadTheImage() throws Exception {
         Path tar = ProjectFiles.jibTar();
-        assumeTrue(Files.isRegularFile(tar), "no image tarball at " + tar
-                + "; build it with mvn -pl cronjob -am -Pimage package (or -Pimage,offline-base, see cronjob/README.md)");
         Optional<Path> podmanOnPath = Processes.onPath("podman");
-        assumeTrue(podmanOnPath.isPresent(), "podman is not on PATH; image not smoke-run");
         Optional<Path> runcFound = Processes.onPath("runc").or(() -> Optional.of(Path.of("/usr/sbin/runc")).filter(Files::isExecutable));
-        assumeTrue(runcFound.isPresent(), "runc is not installed; podman's default crun cannot run containers in this sandbox");
         String mainClass = ProjectFiles.runnerMainClass();
-        assumeTrue(onTestClasspath(mainClass), mainClass + " is not in fault-harness yet, so the image has no runner to start");
+        if (!Files.isRegularFile(tar)) {
+            cannotRun = "no image tarball at " + tar
+                    + "; build it with mvn -pl cronjob -am -Pimage package (or -Pimage,offline-base, see cronjob/README.md)";
+        } else if (podmanOnPath.isEmpty()) {
+            cannotRun = "podman is not on PATH; image not smoke-run";
+        } else if (runcFound.isEmpty()) {
+            cannotRun = "runc is not installed; podman's default crun cannot run containers in this sandbox";
+        } else if (!onTestClasspath(mainClass)) {
+            cannotRun = mainClass + " is not in fault-harness yet, so the image has no runner to start";
+        }
+        if (cannotRun != null) {
+            return;
+        }
         podman = podmanOnPath.get();
         runc = runcFound.get();
         image = imageReference(tar);
 
         Processes.Result load = Processes.run(Duration.ofMinutes(3), List.of(podman.toString(), "load", "-i", tar.toString()));
         assertThat(load.exitCode()).as("podman load exit code; output:%n%s", load.output()).isZero();
+    }
+
+    /** Per test rather than in {@code @BeforeAll}, so each test is reported as skipped with the reason. */
+    @BeforeEach
+    void requireARunnableImage() {
+        assumeTrue(cannotRun == null, cannotRun);
     }
 
     /** {@code podman run} as the CronJob runs the pod: read-only root, tmpfs /tmp, no network, the image's user. */
