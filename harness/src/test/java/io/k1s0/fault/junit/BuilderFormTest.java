@@ -3,37 +3,20 @@ package io.k1s0.fault.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.k1s0.fault.api.CleanupMode;
 import io.k1s0.fault.api.Mesh;
 import io.k1s0.fault.api.MeshFaultTest;
 import io.k1s0.fault.traffic.TrafficResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@code @RegisterExtension} form has the annotation form's power and validates in {@code build()}. */
+@ExtendWith(SharedMesh.PerClassWithoutLeftovers.class)
 class BuilderFormTest {
 
     private static final String NS = "k1s0-service";
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        SharedMesh.client().resources(VirtualService.class).inNamespace(NS).delete();
-    }
 
     @Test
     void builderResourcesCleanupAndClassFaultsApply() {

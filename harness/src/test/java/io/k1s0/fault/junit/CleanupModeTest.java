@@ -8,33 +8,17 @@ import io.k1s0.fault.api.CleanupMode;
 import io.k1s0.fault.api.MeshFaultTest;
 import io.k1s0.fault.api.MeshResource;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a class applied is kept or deleted per its cleanup mode (attribute, then configuration parameter, then
  * ALWAYS); faults are removed in every mode.
  */
+@ExtendWith(SharedMesh.PerClassWithoutLeftovers.class)
 class CleanupModeTest {
 
     private static final String NS = "k1s0-service";
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        SharedMesh.client().resources(VirtualService.class).inNamespace(NS).delete();
-    }
 
     @Test
     void alwaysDeletesTheResourcesEvenAfterAFailure() {

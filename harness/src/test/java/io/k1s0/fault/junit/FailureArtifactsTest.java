@@ -11,31 +11,15 @@ import io.k1s0.fault.api.MeshWindow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A failed fault test leaves what is needed to debug it; a passing one leaves nothing. */
+@ExtendWith(SharedMesh.PerClassWithoutLeftovers.class)
 class FailureArtifactsTest {
 
     private static final String NS = "k1s0-service";
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        SharedMesh.client().resources(VirtualService.class).inNamespace(NS).delete();
-    }
 
     @Test
     void aFailedTestWritesResourcesFaultedVirtualServicesMetricsTrafficAndTheError(@TempDir Path root) throws Exception {

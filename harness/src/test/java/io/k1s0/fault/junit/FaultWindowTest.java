@@ -11,26 +11,16 @@ import io.k1s0.fault.traffic.TrafficResult;
 import io.k1s0.fault.verdict.FaultWindow;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The injected fault window: its edge, configured percentages, bounds and the client histogram. */
+@ExtendWith(SharedMesh.PerClass.class)
 class FaultWindowTest {
 
     private static final String NS = "k1s0-service";
     static final List<Object> SEEN = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
 
     @BeforeEach
     void clear() {

@@ -14,22 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** The extension's lifecycle seen from inside fixture classes run through the Jupiter engine. */
+@ExtendWith(SharedMesh.PerClass.class)
 class MeshFaultLifecycleTest {
 
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
 
     @BeforeEach
     void clearEvents() {

@@ -2,7 +2,6 @@ package io.k1s0.fault.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.k1s0.fault.api.AbortFault;
 import io.k1s0.fault.api.CleanupMode;
 import io.k1s0.fault.api.Mesh;
@@ -13,30 +12,14 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Team annotations composed of the harness's keep every attribute: topology, cleanup, resources and faults. */
+@ExtendWith(SharedMesh.PerClassWithoutLeftovers.class)
 class MetaAnnotationTest {
 
     private static final String NS = "k1s0-service";
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        SharedMesh.client().resources(VirtualService.class).inNamespace(NS).delete();
-    }
 
     @Test
     void aComposedClassAnnotationAndAComposedFaultAnnotationAreHonoured() {

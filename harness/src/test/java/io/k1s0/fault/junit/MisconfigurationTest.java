@@ -11,34 +11,18 @@ import io.k1s0.fault.api.MeshResource;
 import io.k1s0.fault.api.MeshWindow;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Misuse fails before anything is applied, with a message naming annotation, attribute, value and what is allowed. */
+@ExtendWith(SharedMesh.PerClassWithoutLeftovers.class)
 class MisconfigurationTest {
 
     private static final String NS = "k1s0-service";
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        SharedMesh.client().resources(VirtualService.class).inNamespace(NS).delete();
-    }
 
     @Test
     void aPercentOutsideZeroToHundredIsRejectedWithTheAllowedRange() {

@@ -12,15 +12,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * Classes run concurrently: two classes faulting different hosts overlap and each sees its own fault; a class
  * faulting a host another class faults waits for it (resource lock per faulted host).
  */
+@ExtendWith(SharedMesh.PerClass.class)
 class ParallelClassesTest {
 
     private static final String NS = "k1s0-service";
@@ -33,16 +33,6 @@ class ParallelClassesTest {
 
     static final CountDownLatch BOTH_IN_FLIGHT = new CountDownLatch(2);
     static final Map<String, Instant[]> BODIES = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void startMesh() {
-        SharedMesh.start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        SharedMesh.stop();
-    }
 
     @Test
     void classesFaultingDifferentHostsOverlapAndClassesFaultingTheSameHostDoNot() {

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Test seam: a local mesh owned by a test class and handed to the extension under test through the
@@ -58,6 +62,27 @@ final class SharedMesh {
     static List<String> routeNames(String name) {
         return virtualService(name).map(vs -> vs.getSpec().getHttp().stream().map(r -> String.valueOf(r.getName())).toList())
                 .orElse(List.of());
+    }
+
+    /** Starts the shared mesh before the test class and stops it after: {@code @ExtendWith(SharedMesh.PerClass.class)}. */
+    static class PerClass implements BeforeAllCallback, AfterAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            stop();
+        }
+    }
+
+    /** {@link PerClass}, and after each test deletes the VirtualServices the fixture left in {@value #NAMESPACE}. */
+    static final class PerClassWithoutLeftovers extends PerClass implements AfterEachCallback {
+        @Override
+        public void afterEach(ExtensionContext context) {
+            client().resources(VirtualService.class).inNamespace(NAMESPACE).delete();
+        }
     }
 
     /** Supplies the shared mesh to the extension; unknown callers leave from order-bff. */
