@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,13 +41,8 @@ final class EchoServer {
     }
 
     Future<Integer> start() {
-        server = vertx.createHttpServer(loopback());
+        server = vertx.createHttpServer(PodEventLoop.listenerOptions());
         return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
-    }
-
-    /** A loopback HTTP/1.1 listener on a free port: no h2c upgrade, which clients such as the JDK's would try. */
-    static HttpServerOptions loopback() {
-        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
     }
 
     int port() {

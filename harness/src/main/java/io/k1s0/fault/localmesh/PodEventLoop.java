@@ -4,6 +4,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,11 @@ import java.util.function.Supplier;
  */
 final class PodEventLoop {
     private PodEventLoop() {}
+
+    /** Every listener of a pod: loopback HTTP/1.1 on a free port (no h2c upgrade, which clients such as the JDK's would try). */
+    static HttpServerOptions listenerOptions() {
+        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
+    }
 
     static <T> Future<T> start(Vertx vertx, Supplier<Future<T>> startOnTheLoop) {
         Promise<T> result = Promise.promise();

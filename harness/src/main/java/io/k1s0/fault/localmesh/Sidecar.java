@@ -46,9 +46,9 @@ final class Sidecar {
     /** Starts the three listeners; the handler is created with this sidecar's {@link StatsSink}. */
     Future<Sidecar> start(OutboundHandlerFactory handlers, java.util.function.Supplier<MeshConfig> config) {
         outbound = handlers.create(vertx, self.workload(), self.namespace(), config, telemetry);
-        inboundServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::inbound);
-        outboundServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::outbound);
-        adminServer = vertx.createHttpServer(EchoServer.loopback()).requestHandler(this::admin);
+        inboundServer = vertx.createHttpServer(PodEventLoop.listenerOptions()).requestHandler(this::inbound);
+        outboundServer = vertx.createHttpServer(PodEventLoop.listenerOptions()).requestHandler(this::outbound);
+        adminServer = vertx.createHttpServer(PodEventLoop.listenerOptions()).requestHandler(this::admin);
         return Future.all(inboundServer.listen(), outboundServer.listen(), adminServer.listen()).map(this);
     }
 
