@@ -156,6 +156,66 @@ final class HttpEngine implements AutoCloseable {
         });
     }
 
+    /** One whole exchange, kept for a probe's predicate: the status line, the headers in order and the body. */
+    record Exchange(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body, long elapsedNanos) { }
+
+    /** A probe's request that got no response: how it failed, classified like the load's errors. */
+    static final class ExchangeFailure extends Exception {
+        private final TransportError kind;
+
+        ExchangeFailure(TransportError kind, Throwable cause) {
+            super(cause.getMessage(), cause);
+            this.kind = kind;
+        }
+
+        TransportError kind() {
+            return kind;
+        }
+    }
+
+    /**
+     * Sends one request and reads the whole response, for probes; the elapsed time runs from asking the pool for a
+     * connection to the last byte, as a blocking client measures it. Fails with an {@link ExchangeFailure}.
+     */
+    java.util.concurrent.CompletableFuture<Exchange> exchange(RequestOptions request, byte[] body) {
+        java.util.concurrent.CompletableFuture<Exchange> done = new java.util.concurrent.CompletableFuture<>();
+        contexts.get(0).runOnContext(v -> {
+            long start = System.nanoTime();
+            client.request(request, connected -> {
+                if (connected.failed()) {
+                    done.completeExceptionally(new ExchangeFailure(
+                            TransportError.classify(TransportError.Stage.CONNECT, connected.cause()), connected.cause()));
+                    return;
+                }
+                Handler<AsyncResult<HttpClientResponse>> onResponse = answered -> {
+                    if (answered.failed()) {
+                        done.completeExceptionally(new ExchangeFailure(
+                                TransportError.classify(TransportError.Stage.RESPONSE, answered.cause()), answered.cause()));
+                        return;
+                    }
+                    HttpClientResponse response = answered.result();
+                    List<Map.Entry<String, String>> headers = new ArrayList<>();
+                    response.headers().forEach(h -> headers.add(Map.entry(h.getKey(), h.getValue())));
+                    response.body(read -> {
+                        if (read.failed()) {
+                            done.completeExceptionally(new ExchangeFailure(
+                                    TransportError.classify(TransportError.Stage.RESPONSE, read.cause()), read.cause()));
+                        } else {
+                            done.complete(new Exchange(response.statusCode(), response.statusMessage(), List.copyOf(headers),
+                                    read.result().getBytes(), System.nanoTime() - start));
+                        }
+                    });
+                };
+                if (body.length == 0) {
+                    connected.result().send(onResponse);
+                } else {
+                    connected.result().send(Buffer.buffer(body), onResponse);
+                }
+            });
+        });
+        return done;
+    }
+
     private static void fail(Outcome outcome, TransportError.Stage stage, Throwable cause) {
         TransportError kind = TransportError.classify(stage, cause);
         if (kind == TransportError.OTHER) {

@@ -133,7 +133,7 @@ public final class ProbeResult {
             return matches;
         }
 
-        synchronized long error(TransportError kind, Exception e) {
+        synchronized long error(TransportError kind, Throwable e) {
             inFlight = false;
             probes++;
             byError.merge(kind, 1L, Long::sum);

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class ProbeTest {
 
-    /** rest-assured's first request loads Groovy and takes seconds on a busy machine; pay it once, not inside a deadline. */
+    /** The first probe loads Vert.x and rest-assured's Groovy; on a busy machine that takes seconds: pay it once, not inside a deadline. */
     @BeforeAll
-    static void warmUpRestAssured() {
+    static void warmUp() {
         try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> req.response().end())) {
             Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/")).atMost(Duration.ofSeconds(60))
                     .untilSeen("any response", r -> true);
@@ -37,6 +37,58 @@ class ProbeTest {
             assertThat(seen.probes()).as("five 200s, then the 503").isEqualTo(6);
             assertThat(seen.responsesByStatus()).as("what was seen").containsEntry(200, 5L).containsEntry(503, 1L);
             assertThat(seen.firstMatch()).as("the matching response").hasValueSatisfying(r -> assertThat(r.header("x-fault")).isEqualTo("injected"));
+        }
+    }
+
+    @Test
+    void thePredicateReadsTheWholeResponseAndItsTime() {
+        try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> req.response().setStatusCode(503)
+                .setStatusMessage("Service Unavailable").putHeader("content-type", "text/plain").putHeader("x-fault", "abort")
+                .end("fault filter abort"))) {
+            ProbeResult seen = Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/"))
+                    .untilSeen("an abort", r -> r.asString().contains("fault filter abort"));
+
+            assertThat(seen.firstMatch()).as("the matching response as rest-assured presents it").hasValueSatisfying(r -> {
+                assertThat(r.statusCode()).as("status").isEqualTo(503);
+                assertThat(r.statusLine()).as("status line").isEqualTo("HTTP/1.1 503 Service Unavailable");
+                assertThat(r.header("x-fault")).as("header").isEqualTo("abort");
+                assertThat(r.contentType()).as("content type").isEqualTo("text/plain");
+                assertThat(r.asString()).as("body").isEqualTo("fault filter abort");
+                assertThat(r.getTime()).as("time (ms) of an immediate answer").isBetween(0L, 5_000L);
+            });
+        }
+    }
+
+    @Test
+    void getTimeCoversTheServersDelaySoADelayGateCanMatchOnIt() {
+        AtomicInteger served = new AtomicInteger();
+        try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> {
+            if (served.incrementAndGet() == 3) {
+                io.vertx.core.Vertx.currentContext().owner().setTimer(300, t -> req.response().end("late"));
+            } else {
+                req.response().end("now");
+            }
+        })) {
+            ProbeResult seen = Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/"))
+                    .every(Duration.ZERO).untilSeen("a response delayed 300 ms", r -> r.getTime() >= 300);
+
+            assertThat(seen.probes()).as("two prompt answers, then the delayed one").isEqualTo(3);
+            assertThat(seen.firstMatch()).hasValueSatisfying(r -> assertThat(r.asString()).as("body").isEqualTo("late"));
+        }
+    }
+
+    @Test
+    void probesShareOneKeptAliveConnection() {
+        java.util.Set<Object> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> {
+            connections.add(req.connection());
+            req.response().end("ok");
+        })) {
+            ProbeResult seen = Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/"))
+                    .every(Duration.ZERO).untilSeen("ten answers", r -> r.statusCode() == 200, 10);
+
+            assertThat(seen.probes()).as("probes").isEqualTo(10);
+            assertThat(connections).as("connections the server saw for ten probes").hasSize(1);
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * numbers (its header explains it); the real 3 s / 10 s are not run by the suite.
  */
 @K1s0DesignTest
+@Order(2)
 @ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
 @ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")

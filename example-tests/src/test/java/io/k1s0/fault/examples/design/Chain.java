@@ -34,19 +34,20 @@ final class Chain {
      * sending planner-sized samples at {@link #SAMPLE_RATE} is CPU-bound: it takes the key READ_WRITE, so such classes
      * run one at a time. A class whose verdict rests on timing (backoff spacing, ejection times, timeouts) takes it
      * READ: those send little and may overlap one another, never a CPU-bound class, which would stretch their
-     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. JUnit acquires
-     * a class's locks in key order; this key sorts after the host keys, so a class waiting for the CPU already holds its
-     * hosts and other hosts' classes keep running.
+     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. The module's
+     * executor starts a class only when it can take all of its keys at once (junit-platform.properties); should the
+     * ForkJoinPool executor come back, which takes them one by one in key order, this key sorts after the host keys so
+     * that a class waiting for the CPU holds only its own hosts.
      */
     static final String LOCK_CPU = "fault.k1s0.io/local-mesh-cpu";
 
     /**
      * Open-model rate (requests/s) for the planner-sized samples of fractions and counts. Those verdicts read counts,
-     * not latency; the local mesh answers this rate on the shared 2-core machine with no request dropped or timed out,
-     * and at about 3 ms of CPU per request it is then CPU-bound, so a higher rate would only queue requests (README
-     * "Speed").
+     * not latency; the local mesh answers this rate in the test JVM on the shared 2-core machine with no request
+     * dropped or failed (README "Speed"). The classes that sample hold {@link #LOCK_CPU} alone, so a higher rate
+     * shortens the time every other class waits for them.
      */
-    static final int SAMPLE_RATE = 500;
+    static final int SAMPLE_RATE = 1000;
 
     /** Echo path; Fortio's echo answers any path. */
     static final String PATH = "/orders";

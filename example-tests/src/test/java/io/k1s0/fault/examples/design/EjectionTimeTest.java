@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * one request is one try.
  */
 @K1s0DesignTest
+@Order(1)
 @ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
 @ResourceLock(Chain.LOCK_ORDER_BFF)
 @MeshResource("classpath:design/order-bff-outlier-test-scale.yaml")

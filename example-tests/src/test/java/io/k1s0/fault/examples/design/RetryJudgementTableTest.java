@@ -21,6 +21,7 @@ import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sidecars report exactly our tries.
  */
 @K1s0DesignTest
+@Order(4)
 @ResourceLock(Chain.LOCK_ORDER_SERVER)
 @MeshResource("file:../manifests/circuit-breakers/order-server-destinationrule.yaml")
 @MeshResource("file:../manifests/routing/order-server-virtualservice.yaml")

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * not run by the suite.
  */
 @K1s0DesignTest
+@Order(3)
 @ResourceLock(value = Chain.LOCK_CPU, mode = ResourceAccessMode.READ)
 @ResourceLock(Chain.LOCK_ORDER_BFF)
 @ResourceLock(Chain.LOCK_ACCOUNTING)
