@@ -34,12 +34,13 @@ final class Chain {
      * sending planner-sized samples at {@link #SAMPLE_RATE} is CPU-bound: it takes the key READ_WRITE, so such classes
      * run one at a time. A class whose verdict rests on timing (backoff spacing, ejection times, timeouts) takes it
      * READ: those send little and may overlap one another, never a CPU-bound class, which would stretch their
-     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. The module's
-     * executor starts a class only when it can take all of its keys at once (junit-platform.properties); should the
-     * ForkJoinPool executor come back, which takes them one by one in key order, this key sorts after the host keys so
-     * that a class waiting for the CPU holds only its own hosts.
+     * forwarding times. Classes that send a handful of requests and judge only counts do not take it. A class that
+     * cannot start at once waits for its keys one by one, in key order, holding those it has; this key sorts before the
+     * host keys, so a class waiting for the CPU holds no host (a sampling class waiting behind a 10 s timing class
+     * would otherwise keep order-server from the counting classes), and a class holding the CPU waits at most for a
+     * counting class to leave its host.
      */
-    static final String LOCK_CPU = "fault.k1s0.io/local-mesh-cpu";
+    static final String LOCK_CPU = "fault.k1s0.io/cpu-of-the-local-mesh";
 
     /**
      * Open-model rate (requests/s) for the planner-sized samples of fractions and counts. Those verdicts read counts,

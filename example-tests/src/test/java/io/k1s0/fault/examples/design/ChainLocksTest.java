@@ -31,10 +31,10 @@ class ChainLocksTest {
     }
 
     @Test
-    @DisplayName("the CPU lock sorts after every host lock, so a class waiting for the CPU holds its hosts, not the CPU")
-    void theCpuLockIsAcquiredLast() {
+    @DisplayName("the CPU lock sorts before every host lock, so a class waiting for the CPU holds no host")
+    void theCpuLockIsAcquiredFirst() {
         assertThat(List.of(Chain.LOCK_ORDER_SERVER, Chain.LOCK_ORDER_BFF, Chain.LOCK_ACCOUNTING, Chain.LOCK_AUTH))
-                .allSatisfy(host -> assertThat(Chain.LOCK_CPU).as("JUnit acquires locks in key order").isGreaterThan(host));
+                .allSatisfy(host -> assertThat(Chain.LOCK_CPU).as("JUnit acquires locks in key order").isLessThan(host));
     }
 
     private static List<String> lockKeys(Class<?> testClass, String methodName) {
