@@ -37,9 +37,9 @@ class VantageTest {
                     .untilSeen("a 200", r -> r.statusCode() == 200);
 
             assertThat(seen.satisfied()).isTrue();
-            // rest-assured writes the default port explicitly; both are the same absolute-form target.
+            // Probes go through the load's engine: the same absolute-form target as the load's requests above.
             assertThat(proxy.requestLines.get(0)).as("probe request line")
-                    .isEqualTo("GET http://order-server.k1s0-service:80/orders?region=tokyo HTTP/1.1");
+                    .isEqualTo("GET http://order-server.k1s0-service/orders?region=tokyo HTTP/1.1");
             assertThat(proxy.hosts.get(0)).as("probe Host header").startsWith("order-server.k1s0-service");
         }
     }
