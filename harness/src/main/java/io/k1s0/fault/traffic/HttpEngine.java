@@ -19,6 +19,7 @@ import io.vertx.core.net.ProxyType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,7 @@ final class HttpEngine implements AutoCloseable {
             RequestTemplate probe = new RequestTemplate("GET", java.net.URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
                     List.of(), new byte[0]);
             for (Context loop : contexts) {
-                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                java.util.concurrent.CompletableFuture<Void> done = new CompletableFuture<>();
                 loop.runOnContext(v -> local.request(optionsFor(probe, options))
                         .compose(req -> req.send()).compose(HttpClientResponse::body)
                         .onComplete(ar -> done.complete(null)));
@@ -177,8 +178,8 @@ final class HttpEngine implements AutoCloseable {
      * Sends one request and reads the whole response, for probes; the elapsed time runs from asking the pool for a
      * connection to the last byte, as a blocking client measures it. Fails with an {@link ExchangeFailure}.
      */
-    java.util.concurrent.CompletableFuture<Exchange> exchange(RequestOptions request, byte[] body) {
-        java.util.concurrent.CompletableFuture<Exchange> done = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Exchange> exchange(RequestOptions request, byte[] body) {
+        CompletableFuture<Exchange> done = new CompletableFuture<>();
         contexts.get(0).runOnContext(v -> {
             long start = System.nanoTime();
             client.request(request, connected -> {

@@ -93,6 +93,18 @@ class ProbeTest {
     }
 
     @Test
+    void aPredicateThatThrowsEndsTheGateWithItsException() {
+        try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> req.response().end("not json"))) {
+            assertThatThrownBy(() -> Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/"))
+                    .atMost(Duration.ofSeconds(20)).untilSeen("a JSON body", r -> {
+                        throw new IllegalStateException("cannot parse: " + r.asString());
+                    }))
+                    .as("the predicate's own failure, not a timeout nor a transport error")
+                    .isInstanceOf(IllegalStateException.class).hasMessage("cannot parse: not json");
+        }
+    }
+
+    @Test
     void waitsForSeveralMatchesWhenAsked() {
         try (LoopbackServers.Backend backend = LoopbackServers.Backend.answering(req -> req.response().setStatusCode(503).end())) {
             ProbeResult seen = Traffic.from(Vantage.direct()).probe(Specs.loopback(backend.port(), "/"))
