@@ -253,6 +253,8 @@ class DashboardAgainstPrometheusTest {
         assertThat(judged).as("steps judged before the faults; %s", blank).anyMatch(t -> t < faultStart);
         assertThat(judged).as("steps judged with the faults live; %s", blank)
                 .anyMatch(t -> t >= faultStart + 2 && t <= seconds(run.removeStart()));
+        assertThat(judged.size() * 2).as("most steps of the run judged (%d of %d); %s", judged.size(), steps.size(), blank)
+                .isGreaterThan(steps.size());
         for (double t : judged) {
             assertThat(total.get(t)).as("total error ratio at %s; %s", t, blank).isNotNull().isBetween(0.0, 1.0);
             assertThat(organic.get(t)).as("organic error ratio at %s; %s", t, blank).isNotNull().isBetween(0.0, 1.0);
@@ -275,7 +277,9 @@ class DashboardAgainstPrometheusTest {
         Set<Double> withInputs = stepsWithRateInputs(DURATION_BUCKETS);
         String blank = "steps without two samples in " + RATE_INTERVAL + ", blank in Grafana too: "
                 + steps.stream().filter(t -> !withInputs.contains(t)).toList();
-        assertThat(steps).as("steps judged with the faults live; %s", blank).anyMatch(withInputs::contains);
+        long judged = steps.stream().filter(withInputs::contains).count();
+        assertThat(judged * 2).as("most steps with the faults live judged (%d of %d); %s", judged, steps.size(), blank)
+                .isGreaterThan(steps.size());
         // 10 % of requests delayed 500 ms put the 99th percentile in the (500, 1000] bucket.
         for (double t : steps.stream().filter(withInputs::contains).toList()) {
             assertThat(values.get(t)).as("mesh P99 (ms) at %s, faults live; %s", t, blank).isNotNull().isGreaterThan(500.0);
@@ -461,16 +465,17 @@ class DashboardAgainstPrometheusTest {
     }
 
     /**
-     * The steps at which every selector has at least one series with two raw samples within $__rate_interval: where
-     * rate() over it has a value. A series created moments before, or a scrape delayed on a loaded machine (the test
-     * shares 2 cores with the build), leaves a step without; the panel is blank there in Grafana too.
+     * The steps at which every series of every selector that has samples within $__rate_interval has at least two:
+     * where rate() has a value for each of them, so a sum over them is whole. A series created moments before, or a
+     * scrape delayed on a loaded machine (the test shares 2 cores with the build), leaves a step blank or partial; the
+     * panel shows the same there in Grafana.
      */
     private static Set<Double> stepsWithRateInputs(String... selectors) {
         Set<Double> steps = null;
         for (String selector : selectors) {
-            Set<Double> here = prometheus.range("max(count_over_time(" + selector + "[" + RATE_INTERVAL + "]))", rangeStart(),
+            Set<Double> here = prometheus.range("min(count_over_time(" + selector + "[" + RATE_INTERVAL + "]))", rangeStart(),
                             scrapedUntil, STEP).stream().flatMap(s -> s.points().stream()).filter(p -> p.value() >= 2)
-                    .map(Point::time).collect(Collectors.toSet());
+                    .map(Point::time).collect(Collectors.toCollection(java.util.HashSet::new));
             if (steps == null) {
                 steps = here;
             } else {

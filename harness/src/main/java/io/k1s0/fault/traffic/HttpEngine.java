@@ -158,7 +158,8 @@ final class HttpEngine implements AutoCloseable {
     }
 
     /** One whole exchange, kept for a probe's predicate: the status line, the headers in order and the body. */
-    record Exchange(int status, String reason, List<Map.Entry<String, String>> headers, byte[] body, long elapsedNanos) { }
+    record Exchange(String version, int status, String reason, List<Map.Entry<String, String>> headers, byte[] body,
+                    long elapsedNanos) { }
 
     /** A probe's request that got no response: how it failed, classified like the load's errors. */
     static final class ExchangeFailure extends Exception {
@@ -176,7 +177,8 @@ final class HttpEngine implements AutoCloseable {
 
     /**
      * Sends one request and reads the whole response, for probes; the elapsed time runs from asking the pool for a
-     * connection to the last byte, as a blocking client measures it. Fails with an {@link ExchangeFailure}.
+     * connection to the last byte, as a blocking client measures it. Fails with an {@link ExchangeFailure}. Cancelling
+     * the future resets the request, so a response that trickles on does not keep the connection from the next one.
      */
     CompletableFuture<Exchange> exchange(RequestOptions request, byte[] body) {
         CompletableFuture<Exchange> done = new CompletableFuture<>();
@@ -188,6 +190,12 @@ final class HttpEngine implements AutoCloseable {
                             TransportError.classify(TransportError.Stage.CONNECT, connected.cause()), connected.cause()));
                     return;
                 }
+                HttpClientRequest req = connected.result();
+                done.whenComplete((exchange, failure) -> {
+                    if (done.isCancelled()) {
+                        req.reset();
+                    }
+                });
                 Handler<AsyncResult<HttpClientResponse>> onResponse = answered -> {
                     if (answered.failed()) {
                         done.completeExceptionally(new ExchangeFailure(
@@ -202,15 +210,16 @@ final class HttpEngine implements AutoCloseable {
                             done.completeExceptionally(new ExchangeFailure(
                                     TransportError.classify(TransportError.Stage.RESPONSE, read.cause()), read.cause()));
                         } else {
-                            done.complete(new Exchange(response.statusCode(), response.statusMessage(), List.copyOf(headers),
+                            done.complete(new Exchange(response.version().alpnName().toUpperCase(java.util.Locale.ROOT),
+                                    response.statusCode(), response.statusMessage(), List.copyOf(headers),
                                     read.result().getBytes(), System.nanoTime() - start));
                         }
                     });
                 };
                 if (body.length == 0) {
-                    connected.result().send(onResponse);
+                    req.send(onResponse);
                 } else {
-                    connected.result().send(Buffer.buffer(body), onResponse);
+                    req.send(Buffer.buffer(body), onResponse);
                 }
             });
         });

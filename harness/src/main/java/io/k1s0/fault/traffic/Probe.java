@@ -2,24 +2,31 @@ package io.k1s0.fault.traffic;
 
 import static org.awaitility.Awaitility.await;
 
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.Method;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.restassured.specification.SpecificationQuerier;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Single probe requests, one per poll, until enough responses match a predicate: the readiness gate that proves a
  * fault is live before measuring. Waiting uses Awaitility with a deadline. The request is described with rest-assured
  * and the predicate reads a rest-assured {@link Response}; the request itself goes through the load driver's Vert.x
- * engine on one kept-alive connection, so a probe costs about what one load request costs: 5-10 ms through a sidecar
- * here, where a rest-assured request, with a new client and connection each time, took 15-90 ms. Redirects are not
- * followed. An exception thrown by the predicate ends the gate and reaches the caller.
+ * engine (one per gate, like the load's: one event loop, one kept-alive connection), so a probe costs about what
+ * one load request costs: 5-10 ms through a sidecar here, where a rest-assured request, with a new client and
+ * connection each time, took 15-90 ms. The spec is read as the load reads it (the same features; filters, auth,
+ * forms and https are rejected when the probe is made) and the response is decoded with the spec's config.
+ * Redirects are not followed. An exception thrown by the predicate ends the gate and reaches the caller.
  *
  * <pre>{@code
  * ProbeResult seen = traffic.probe(orders)
@@ -28,6 +35,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * }</pre>
  */
 public final class Probe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Probe.class);
 
     private final Vantage vantage;
     private final Method method;
@@ -85,13 +94,15 @@ public final class Probe {
         ProbeResult.Builder seen = new ProbeResult.Builder(description, method + " " + template.uri(), vantage.toString());
         // One event loop and one kept-alive connection: the probes go one at a time, like a blocking client's.
         EngineOptions probeOptions = new EngineOptions(options.connectTimeout(), options.requestTimeout(), 1, 1);
+        RestAssuredConfig specConfig = SpecificationQuerier.query(spec).getConfig();
+        RestAssuredConfig config = specConfig == null ? RestAssuredConfig.config() : specConfig;
         try (HttpEngine engine = new HttpEngine(vantage, probeOptions)) {
             RequestOptions request = HttpEngine.optionsFor(template, probeOptions);
             await("probe until " + description)
                     .atMost(atMost)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(every.isZero() ? Duration.ofMillis(1) : every)
-                    .until(() -> probeOnce(engine, request, template.body(), seen, match) >= times);
+                    .until(() -> probeOnce(engine, request, template.body(), config, seen, match) >= times);
         } catch (ConditionTimeoutException e) {
             ProbeResult result = seen.build(false, times);
             throw new ProbeTimeoutException("Probe gate '" + description + "' not met within " + atMost + ": " + result.describe(), result, e);
@@ -99,22 +110,28 @@ public final class Probe {
         return seen.build(true, times);
     }
 
-    private long probeOnce(HttpEngine engine, RequestOptions request, byte[] body, ProbeResult.Builder seen,
-                           Predicate<Response> match) throws InterruptedException {
+    private long probeOnce(HttpEngine engine, RequestOptions request, byte[] body, RestAssuredConfig config,
+                           ProbeResult.Builder seen, Predicate<Response> match) throws InterruptedException {
         seen.sending();
-        // The engine's idle timeout ends a silent exchange; this bound only guards against a lost callback.
+        // The engine's idle timeout ends a silent exchange; this bound also ends one that trickles on.
         long bound = options.connectTimeout().plus(options.requestTimeout()).plusSeconds(1).toMillis();
+        CompletableFuture<HttpEngine.Exchange> exchanged = engine.exchange(request, body);
         HttpEngine.Exchange exchange;
         try {
-            exchange = engine.exchange(request, body).get(bound, TimeUnit.MILLISECONDS);
+            exchange = exchanged.get(bound, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            return e.getCause() instanceof HttpEngine.ExchangeFailure failure
-                    ? seen.error(failure.kind(), failure.getCause())
-                    : seen.error(TransportError.OTHER, e.getCause());
+            if (e.getCause() instanceof HttpEngine.ExchangeFailure failure) {
+                if (failure.kind() == TransportError.OTHER) {
+                    LOG.debug("Unclassified transport error of a probe", failure.getCause());
+                }
+                return seen.error(failure.kind(), failure.getCause());
+            }
+            return seen.error(TransportError.OTHER, e.getCause());
         } catch (TimeoutException e) {
+            exchanged.cancel(false); // resets the request: the probe's one connection is free for the next probe
             return seen.error(TransportError.RESPONSE_TIMEOUT, e);
         }
-        Response response = RestAssuredView.of(exchange);
+        Response response = RestAssuredView.of(exchange, config);
         return seen.response(response, match.test(response));
     }
 }

@@ -8,8 +8,8 @@ import java.time.Duration;
  * Entry point of the open-model traffic driver. Requests are described with rest-assured; load is sent by an
  * asynchronous Vert.x HTTP/1.1 engine (rest-assured is a blocking client and cannot hold thousands of
  * requests per second open-model), which sends exactly what the spec describes: method, URI with query
- * parameters, headers, cookies, content type and body. Single probe requests ({@link #probe}) go through the same
- * engine, one at a time, and hand the predicate a rest-assured {@code Response}.
+ * parameters, headers, cookies, content type and body. Single probe requests ({@link #probe}) go through an engine
+ * like it (one per gate, one connection), one at a time, and hand the predicate a rest-assured {@code Response}.
  *
  * <pre>{@code
  * RequestSpecification orders = new RequestSpecBuilder()
