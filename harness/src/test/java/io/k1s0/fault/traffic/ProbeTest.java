@@ -90,12 +90,13 @@ class ProbeTest {
                 req.response().end("ok");
             }
         })) {
-            ProbeResult seen = Traffic.from(Vantage.direct()).connectTimeout(Duration.ofMillis(100))
+            ProbeResult seen = Traffic.from(Vantage.direct()).connectTimeout(Duration.ofSeconds(1))
                     .requestTimeout(Duration.ofMillis(300)).probe(Specs.loopback(backend.port(), "/"))
                     .every(Duration.ZERO).atMost(Duration.ofSeconds(20)).untilSeen("an ok", r -> r.asString().equals("ok"));
 
             assertThat(seen.transportErrorsByKind()).as("the trickling probe, cut at connect + request timeout + 1 s")
                     .containsEntry(TransportError.RESPONSE_TIMEOUT, 1L);
+            assertThat(seen.satisfied()).as("a later probe was answered: the connection was freed").isTrue();
             assertThat(seen.probes()).as("the cut probe, then the one answered on the freed connection").isEqualTo(2);
         }
     }
