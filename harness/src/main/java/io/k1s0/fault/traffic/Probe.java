@@ -3,7 +3,6 @@ package io.k1s0.fault.traffic;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.config.RestAssuredConfig;
-import io.restassured.http.Method;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.restassured.specification.SpecificationQuerier;
@@ -39,16 +38,18 @@ public final class Probe {
     private static final Logger LOG = LoggerFactory.getLogger(Probe.class);
 
     private final Vantage vantage;
-    private final Method method;
-    private final RequestSpecification spec;
+    private final RequestTemplate template;
+    /** What the response is decoded with: the spec's own config, as rest-assured would use it. */
+    private final RestAssuredConfig config;
     private final EngineOptions options;
     private Duration atMost = Duration.ofSeconds(30);
     private Duration every = Duration.ofMillis(100);
 
-    Probe(Vantage vantage, Method method, RequestSpecification spec, EngineOptions options) {
+    Probe(Vantage vantage, RequestTemplate template, RequestSpecification spec, EngineOptions options) {
         this.vantage = vantage;
-        this.method = method;
-        this.spec = spec;
+        this.template = template;
+        RestAssuredConfig specConfig = SpecificationQuerier.query(spec).getConfig();
+        this.config = specConfig == null ? RestAssuredConfig.config() : specConfig;
         this.options = options;
     }
 
@@ -90,19 +91,16 @@ public final class Probe {
         if (times < 1) {
             throw new IllegalArgumentException("Probe.untilSeen times: given " + times + "; allowed: >= 1");
         }
-        RequestTemplate template = RequestTemplate.of(method, spec);
-        ProbeResult.Builder seen = new ProbeResult.Builder(description, method + " " + template.uri(), vantage.toString());
+        ProbeResult.Builder seen = new ProbeResult.Builder(description, template.method() + " " + template.uri(), vantage.toString());
         // One event loop and one kept-alive connection: the probes go one at a time, like a blocking client's.
         EngineOptions probeOptions = new EngineOptions(options.connectTimeout(), options.requestTimeout(), 1, 1);
-        RestAssuredConfig specConfig = SpecificationQuerier.query(spec).getConfig();
-        RestAssuredConfig config = specConfig == null ? RestAssuredConfig.config() : specConfig;
         try (HttpEngine engine = new HttpEngine(vantage, probeOptions)) {
             RequestOptions request = HttpEngine.optionsFor(template, probeOptions);
             await("probe until " + description)
                     .atMost(atMost)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(every.isZero() ? Duration.ofMillis(1) : every)
-                    .until(() -> probeOnce(engine, request, template.body(), config, seen, match) >= times);
+                    .until(() -> probeOnce(engine, request, seen, match) >= times);
         } catch (ConditionTimeoutException e) {
             ProbeResult result = seen.build(false, times);
             throw new ProbeTimeoutException("Probe gate '" + description + "' not met within " + atMost + ": " + result.describe(), result, e);
@@ -110,12 +108,12 @@ public final class Probe {
         return seen.build(true, times);
     }
 
-    private long probeOnce(HttpEngine engine, RequestOptions request, byte[] body, RestAssuredConfig config,
-                           ProbeResult.Builder seen, Predicate<Response> match) throws InterruptedException {
+    private long probeOnce(HttpEngine engine, RequestOptions request, ProbeResult.Builder seen, Predicate<Response> match)
+            throws InterruptedException {
         seen.sending();
         // The engine's idle timeout ends a silent exchange; this bound also ends one that trickles on.
         long bound = options.connectTimeout().plus(options.requestTimeout()).plusSeconds(1).toMillis();
-        CompletableFuture<HttpEngine.Exchange> exchanged = engine.exchange(request, body);
+        CompletableFuture<HttpEngine.Exchange> exchanged = engine.exchange(request, template.body());
         HttpEngine.Exchange exchange;
         try {
             exchange = exchanged.get(bound, TimeUnit.MILLISECONDS);

@@ -94,8 +94,7 @@ public final class Traffic {
     }
 
     public Probe probe(Method method, RequestSpecification spec) {
-        RequestTemplate.of(method, spec);
-        return new Probe(vantage, method, spec, options);
+        return new Probe(vantage, RequestTemplate.of(method, spec), spec, options);
     }
 
     private static void checkDuration(String field, Duration d) {
