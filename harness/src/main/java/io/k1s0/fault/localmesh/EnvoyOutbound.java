@@ -54,6 +54,7 @@ final class EnvoyOutbound implements OutboundHandler {
     private final RequestMirror mirror;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
     private volatile long seenVersion = Long.MIN_VALUE;
+    private volatile SnapshotCache cache = new SnapshotCache(null);
     private final long sweepTimer;
 
     EnvoyOutbound(Vertx vertx, String callerWorkload, String callerNamespace, Supplier<MeshConfig> config, StatsSink stats) {
@@ -91,6 +92,7 @@ final class EnvoyOutbound implements OutboundHandler {
         return client.close();
     }
 
+    /** Takes ownership of {@code headers}: they are matched on, then forwarded without a copy. */
     @Override
     public Future<ProxiedExchange> handle(HttpMethod method, String host, int port, String pathAndQuery, MultiMap headers, Buffer body) {
         long start = System.nanoTime();
@@ -130,16 +132,16 @@ final class EnvoyOutbound implements OutboundHandler {
         ServiceTarget target = resolved.get();
         String authority = headers.get("host") != null ? headers.get("host") : (port == 80 ? host : host + ":" + port);
         String path = pathAndQuery.isEmpty() ? "/" : pathAndQuery;
-        QueryStringDecoder decoder = new QueryStringDecoder(path);
-        MultiMap query = MultiMap.caseInsensitiveMultiMap();
-        decoder.parameters().forEach(query::add);
-        RouteMatcher.Request matchable = new RouteMatcher.Request(method, authority, port, decoder.path(), query, headers, callerNamespace);
 
         Optional<AppliedResource<VirtualService>> vs = mesh.virtualService(callerNamespace, target)
                 .filter(r -> r.spec().getHttp() != null && !r.spec().getHttp().isEmpty());
         HTTPRoute route = null;
         String routeNamespace = callerNamespace;
         if (vs.isPresent()) {
+            QueryStringDecoder decoder = new QueryStringDecoder(path);
+            MultiMap query = MultiMap.caseInsensitiveMultiMap();
+            decoder.parameters().forEach(query::add);
+            RouteMatcher.Request matchable = new RouteMatcher.Request(method, authority, port, decoder.path(), query, headers, callerNamespace);
             route = RouteMatcher.firstMatch(vs.get().spec(), matchable).orElse(null);
             routeNamespace = vs.get().namespace();
             if (route == null) {
@@ -147,23 +149,18 @@ final class EnvoyOutbound implements OutboundHandler {
                 return;
             }
         }
-        MultiMap forwarded = MultiMap.caseInsensitiveMultiMap();
-        headers.forEach(e -> {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!RouterCall.HOP_BY_HOP.contains(name) && !name.equals("host")) {
-                forwarded.add(e.getKey(), e.getValue());
-            }
-        });
+        // Route matching has read the headers as the caller sent them; from here they are the forwarded ones.
+        MultiMap forwarded = HopByHop.removeFrom(headers).remove("host");
         if (!forwarded.contains("x-request-id")) {
-            forwarded.set("x-request-id", UUID.randomUUID().toString());
+            forwarded.set("x-request-id", requestId());
         }
         forwarded.set("x-forwarded-proto", "http");
         UpstreamRequest upstream = new UpstreamRequest(method, authority, path, forwarded, body);
 
-        FaultInjection fault = route == null ? FaultInjection.NONE : FaultInjection.of(route.getFault());
-        RetryPolicy retry = route == null ? RetryPolicy.istioDefault() : RetryPolicy.of(route.getRetries());
-        Duration timeout = route == null ? null : IstioDurations.parse("http.timeout", route.getTimeout());
-        Routed routed = new Routed(mesh, target, route, routeNamespace, upstream, retry, timeout);
+        SnapshotCache cache = cacheFor(mesh);
+        RoutePolicy policy = route == null ? RoutePolicy.DEFAULT_ROUTE : cache.policyOf(route);
+        FaultInjection fault = policy.fault();
+        Routed routed = new Routed(mesh, target, route, routeNamespace, upstream, policy.retry(), policy.timeout());
         Set<String> flags = new LinkedHashSet<>();
         if (fault.delayFires(random)) {
             flags.add(ResponseFlags.DELAY_INJECTED);
@@ -172,6 +169,57 @@ final class EnvoyOutbound implements OutboundHandler {
         } else {
             afterDelay(context, start, fault, routed, flags, promise);
         }
+    }
+
+    /** A random (version 4) UUID like Envoy's; ThreadLocalRandom, as {@link UUID#randomUUID} locks a SecureRandom per request. */
+    private static String requestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+
+    /** What a route says beyond where to send: parsed once per config snapshot, not per request. */
+    private record RoutePolicy(FaultInjection fault, RetryPolicy retry, Duration timeout) {
+        static final RoutePolicy DEFAULT_ROUTE = new RoutePolicy(FaultInjection.NONE, RetryPolicy.istioDefault(), null);
+
+        static RoutePolicy of(HTTPRoute route) {
+            return new RoutePolicy(FaultInjection.of(route.getFault()), RetryPolicy.of(route.getRetries()),
+                    IstioDurations.parse("http.timeout", route.getTimeout()));
+        }
+    }
+
+    /**
+     * What requests would otherwise derive again and again from one config snapshot: route policies (by route
+     * identity; a snapshot never changes) and cluster choices, whose cluster state is updated once per snapshot,
+     * as Envoy updates a cluster once per config push.
+     */
+    private static final class SnapshotCache {
+        final MeshConfig mesh;
+        final Map<HTTPRoute, RoutePolicy> policies = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        final Map<ClusterKey, Optional<ClusterChoice>> clusters = new ConcurrentHashMap<>();
+
+        SnapshotCache(MeshConfig mesh) {
+            this.mesh = mesh;
+        }
+
+        RoutePolicy policyOf(HTTPRoute route) {
+            RoutePolicy known = policies.get(route);
+            if (known == null) {
+                known = RoutePolicy.of(route);   // a route that does not parse throws every time: nothing is cached for it
+                policies.put(route, known);
+            }
+            return known;
+        }
+    }
+
+    private record ClusterKey(String namespace, String host, String subset) {}
+
+    private SnapshotCache cacheFor(MeshConfig mesh) {
+        SnapshotCache current = cache;
+        if (current.mesh != mesh) {
+            current = new SnapshotCache(mesh);
+            cache = current;
+        }
+        return current;
     }
 
     private record Routed(MeshConfig mesh, ServiceTarget target, HTTPRoute route, String routeNamespace, UpstreamRequest request,
@@ -238,6 +286,12 @@ final class EnvoyOutbound implements OutboundHandler {
 
     /** The Envoy cluster for a route destination; empty when the host or subset does not exist (Envoy: 503 NC). */
     private Optional<ClusterChoice> cluster(MeshConfig mesh, String namespace, Destination destination) {
+        String subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
+        return cacheFor(mesh).clusters.computeIfAbsent(new ClusterKey(namespace, destination.getHost(), subset),
+                k -> resolveCluster(mesh, namespace, destination));
+    }
+
+    private Optional<ClusterChoice> resolveCluster(MeshConfig mesh, String namespace, Destination destination) {
         Optional<ServiceTarget> service = mesh.service(namespace, destination.getHost().toLowerCase(Locale.ROOT));
         if (service.isEmpty()) {
             return Optional.empty();

@@ -1,23 +1,42 @@
 package io.k1s0.fault.localmesh;
 
 import io.vertx.core.MultiMap;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Connection-level headers a proxy must not forward (RFC 9110 section 7.6.1, plus the proxy ones). */
 final class HopByHop {
-    private static final Set<String> NAMES = Set.of(
-            "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-            "te", "trailer", "transfer-encoding", "upgrade", "content-length");
+    private static final String[] NAMES = {
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "transfer-encoding", "upgrade", "content-length"
+    };
 
     private HopByHop() {}
 
-    static MultiMap strip(MultiMap headers) {
-        MultiMap copy = MultiMap.caseInsensitiveMultiMap();
-        headers.forEach(e -> {
-            if (!NAMES.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                copy.add(e.getKey(), e.getValue());
+    /** Case-insensitive, without lower-casing a copy: this runs for every header of every request. */
+    static boolean is(String name) {
+        for (String n : NAMES) {
+            if (n.length() == name.length() && n.equalsIgnoreCase(name)) {
+                return true;
             }
-        });
-        return copy;
+        }
+        return false;
+    }
+
+    /** Removes them from {@code headers} in place and returns it; the proxy owns the maps it forwards. */
+    static MultiMap removeFrom(MultiMap headers) {
+        List<String> found = null;
+        for (var e : headers) {
+            if (is(e.getKey())) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(e.getKey());
+            }
+        }
+        if (found != null) {
+            found.forEach(headers::remove);
+        }
+        return headers;
     }
 }

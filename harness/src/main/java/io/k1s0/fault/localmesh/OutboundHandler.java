@@ -13,5 +13,6 @@ import io.vertx.core.http.HttpMethod;
  */
 interface OutboundHandler {
 
+    /** {@code headers} belong to the handler from this call on: it may change and forward them without a copy. */
     Future<ProxiedExchange> handle(HttpMethod method, String host, int port, String pathAndQuery, MultiMap headers, Buffer body);
 }

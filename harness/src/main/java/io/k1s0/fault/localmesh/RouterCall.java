@@ -13,7 +13,6 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -24,8 +23,6 @@ import java.util.random.RandomGenerator;
  */
 final class RouterCall {
     static final String RESET_BODY = "upstream connect error or disconnect/reset before headers. reset reason: ";
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length");
 
     private final Vertx vertx;
     private final Context context;
@@ -147,8 +144,8 @@ final class RouterCall {
         if (retry.perTryTimeout() != null) {
             a.perTryTimer = vertx.setTimer(Math.max(1, retry.perTryTimeout().toMillis()), id -> onPerTryTimeout(a));
         }
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-        headers.set("x-envoy-attempt-count", Integer.toString(a.number));
+        // Attempts run one after another, so each sets its count on the one header map (Vert.x copies it into the request).
+        MultiMap headers = request.headers().set("x-envoy-attempt-count", Integer.toString(a.number));
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setServer(SocketAddress.inetSocketAddress(a.host.port(), a.host.address()))
@@ -322,12 +319,7 @@ final class RouterCall {
     }
 
     private void finishUpstream(Attempt a, UpstreamResponse response) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        response.headers().forEach(e -> {
-            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(e.getKey(), e.getValue());
-            }
-        });
+        MultiMap headers = HopByHop.removeFrom(response.headers());
         headers.set("x-envoy-upstream-service-time", Long.toString((System.nanoTime() - startNanos) / 1_000_000));
         finish(response.status(), headers, response.body(), a.host);
     }

@@ -7,8 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URI;
-import java.net.URISyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +74,7 @@ final class Sidecar {
     // seeing the response (a ScrapeSource closing its window) finds the request counted.
     private void inbound(HttpServerRequest request) {
         long start = System.nanoTime();
-        MultiMap headers = HopByHop.strip(request.headers());
+        MultiMap headers = HopByHop.removeFrom(request.headers());
         PeerMetadata caller = PeerMetadata.takeFrom(headers);
         request.body().compose(body -> app.serve(request.uri(), headers, body)).onComplete(done -> {
             // Counted before answering, so a scrape taken once the caller has its response includes this request.
@@ -99,33 +97,30 @@ final class Sidecar {
 
     private void outbound(HttpServerRequest request) {
         long start = System.nanoTime();
-        URI target;
+        ProxyTarget target;
         try {
             target = absoluteTarget(request);
         } catch (IllegalArgumentException e) {
             request.response().setStatusCode(400).putHeader("content-type", "text/plain").end(e.getMessage() + "\n");
             return;
         }
-        String host = target.getHost();
-        int port = target.getPort() < 0 ? 80 : target.getPort();
-        String pathAndQuery = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
-                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-        MultiMap headers = HopByHop.strip(request.headers());
-        headers.set("host", target.getPort() < 0 ? host : host + ":" + port);
+        // The request's own header map is forwarded (the handler owns it from here): no copy per hop.
+        MultiMap headers = HopByHop.removeFrom(request.headers());
+        headers.set("host", target.hostHeader());
         peerHeaders.forEach(h -> headers.set(h.getKey(), h.getValue()));
         request.body()
-                .compose(body -> outbound.handle(request.method(), host, port, pathAndQuery, headers, body))
+                .compose(body -> outbound.handle(request.method(), target.host(), target.port(), target.pathAndQuery(), headers, body))
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         ProxiedExchange ex = done.result();
-                        telemetry.recordRequest(RequestTelemetry.source(self, ex, host), ex.durationNanos() / 1e6);
-                        MultiMap responseHeaders = HopByHop.strip(ex.headers());
+                        telemetry.recordRequest(RequestTelemetry.source(self, ex, target.host()), ex.durationNanos() / 1e6);
+                        MultiMap responseHeaders = HopByHop.removeFrom(ex.headers());
                         PeerMetadata.takeFrom(responseHeaders);
                         request.response().setStatusCode(ex.status());
                         request.response().headers().addAll(responseHeaders);
                         request.response().end(ex.body() == null ? Buffer.buffer() : ex.body());
                     } else {
-                        LOG.error("outbound handler of {}/{} failed for {} {}", self.namespace(), self.pod(), request.method(), target, done.cause());
+                        LOG.error("outbound handler of {}/{} failed for {} {}", self.namespace(), self.pod(), request.method(), request.uri(), done.cause());
                         request.response().setStatusCode(500).putHeader("content-type", "text/plain")
                                 .end("local-mesh sidecar: outbound handler failed: " + done.cause() + "\n");
                     }
@@ -133,29 +128,12 @@ final class Sidecar {
     }
 
     /** The absolute-form request target of a forward-proxy request ({@code GET http://host[:port]/path}). */
-    static URI absoluteTarget(HttpServerRequest request) {
+    static ProxyTarget absoluteTarget(HttpServerRequest request) {
         if (request.method() == HttpMethod.CONNECT) {
             throw new IllegalArgumentException("local-mesh sidecar: CONNECT (HTTPS tunnelling) is not supported; send plain "
                     + "http:// requests through this proxy, e.g. curl -x http://127.0.0.1:PORT http://order-server.k1s0-service/orders");
         }
-        return absoluteTarget(request.uri());
-    }
-
-    static URI absoluteTarget(String requestTarget) {
-        String usage = "; this is the outbound forward proxy of a local-mesh sidecar: send absolute-URI requests, "
-                + "e.g. curl -x http://127.0.0.1:PORT http://order-server.k1s0-service/orders";
-        if (requestTarget == null || !requestTarget.regionMatches(true, 0, "http://", 0, 7)) {
-            throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' is not an absolute http:// URI" + usage);
-        }
-        try {
-            URI uri = new URI(requestTarget);
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' has no host" + usage);
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' is not a valid URI: " + e.getReason() + usage);
-        }
+        return ProxyTarget.parse(request.uri());
     }
 
     private void admin(HttpServerRequest request) {

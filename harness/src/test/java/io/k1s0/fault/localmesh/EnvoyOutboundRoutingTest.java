@@ -2,7 +2,10 @@ package io.k1s0.fault.localmesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
 import org.hipparchus.stat.interval.ConfidenceInterval;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,31 @@ class EnvoyOutboundRoutingTest {
         assertThat(seen.attemptCount()).as("x-envoy-attempt-count").isEqualTo("1");
         assertThat(seen.header()).as("caller header forwarded").isEqualTo("kept");
         assertThat(seen.path()).isEqualTo("/books");
+    }
+
+    @Test
+    void hopByHopHeadersAreDroppedAndEveryRequestGetsItsOwnVersion4RequestIdUnlessItHasOne() {
+        mesh.apply(reviews().build());
+        MultiMap sent = MeshFixture.headers("host", "reviews", "Proxy-Connection", "keep-alive", "Keep-Alive", "timeout=5",
+                "TE", "trailers", "Upgrade", "h2c", "x-test", "kept");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(mesh.send(HttpMethod.GET, "reviews", 80, "/", sent).status()).isEqualTo(200);
+        }
+        assertThat(mesh.send(HttpMethod.GET, "reviews", 80, "/", MeshFixture.headers("x-request-id", "from-the-caller")).status())
+                .isEqualTo(200);
+
+        List<Map<String, String>> seen = java.util.stream.Stream.concat(v1.received.stream(), v2.received.stream())
+                .sorted(java.util.Comparator.comparingLong(FakeUpstream.Received::atNanos)).map(FakeUpstream.Received::headers).toList();
+        assertThat(seen).hasSize(4);
+        for (Map<String, String> h : seen.subList(0, 3)) {
+            assertThat(h).as("hop-by-hop headers are the proxy's, never forwarded")
+                    .doesNotContainKeys("proxy-connection", "keep-alive", "te", "upgrade")
+                    .containsEntry("x-test", "kept").containsEntry("x-forwarded-proto", "http");
+            assertThat(java.util.UUID.fromString(h.get("x-request-id")).version()).as("x-request-id is a random UUID").isEqualTo(4);
+        }
+        assertThat(seen.subList(0, 3).stream().map(h -> h.get("x-request-id")).distinct()).as("a fresh id per request").hasSize(3);
+        assertThat(seen.get(3)).as("the caller's own id is kept").containsEntry("x-request-id", "from-the-caller");
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  */
 final class FakeUpstream implements AutoCloseable {
 
-    record Received(String path, String host, String attemptCount, String header, long atNanos) {}
+    /** One request as it arrived; {@code headers} has every header, names lower-cased. */
+    record Received(String path, String host, String attemptCount, String header, long atNanos, Map<String, String> headers) {}
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -54,7 +55,7 @@ final class FakeUpstream implements AutoCloseable {
 
     private void onRequest(HttpServerRequest request) {
         received.add(new Received(request.path(), request.getHeader("host"), request.getHeader("x-envoy-attempt-count"),
-                request.getHeader("x-test"), System.nanoTime()));
+                request.getHeader("x-test"), System.nanoTime(), lowerCased(request.headers())));
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         request.response().endHandler(v -> inFlight.decrementAndGet());
@@ -65,6 +66,12 @@ final class FakeUpstream implements AutoCloseable {
         });
         Consumer<HttpServerRequest> action = script.poll();
         (action == null ? fallback : action).accept(request);
+    }
+
+    private static Map<String, String> lowerCased(io.vertx.core.MultiMap headers) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        headers.forEach(e -> m.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        return m;
     }
 
     int port() {

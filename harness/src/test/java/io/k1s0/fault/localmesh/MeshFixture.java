@@ -57,7 +57,8 @@ final class MeshFixture implements AutoCloseable {
 
     ProxiedExchange send(HttpMethod method, String host, int port, String path, MultiMap headers) {
         try {
-            return outbound.handle(method, host, port, path, headers, Buffer.buffer())
+            // The handler owns the map it is given, as a sidecar gives it each request's own; tests may reuse theirs.
+            return outbound.handle(method, host, port, path, MultiMap.caseInsensitiveMultiMap().addAll(headers), Buffer.buffer())
                     .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("request " + method + " " + host + path + " did not complete", e);

@@ -45,14 +45,30 @@ class SidecarTest {
 
     @Test
     void absoluteUriTargetsAreParsedAndOthersRejectedWithUsage() {
-        URI u = Sidecar.absoluteTarget("http://order-server.k1s0-service:8080/orders?status=503");
-        assertThat(u.getHost()).isEqualTo("order-server.k1s0-service");
-        assertThat(u.getPort()).isEqualTo(8080);
-        assertThat(u.getRawQuery()).isEqualTo("status=503");
-        assertThatThrownBy(() -> Sidecar.absoluteTarget("/orders")).hasMessageContaining("'/orders' is not an absolute http:// URI")
+        ProxyTarget t = ProxyTarget.parse("http://order-server.k1s0-service:8080/orders?status=503");
+        assertThat(t).isEqualTo(new ProxyTarget("order-server.k1s0-service", 8080, "order-server.k1s0-service:8080", "/orders?status=503"));
+        assertThatThrownBy(() -> ProxyTarget.parse("/orders")).hasMessageContaining("'/orders' is not an absolute http:// URI")
                 .hasMessageContaining("curl -x");
-        assertThatThrownBy(() -> Sidecar.absoluteTarget("https://order-server/")).hasMessageContaining("not an absolute http:// URI");
-        assertThatThrownBy(() -> Sidecar.absoluteTarget("http:///x")).hasMessageContaining("has no host");
+        assertThatThrownBy(() -> ProxyTarget.parse("https://order-server/")).hasMessageContaining("not an absolute http:// URI");
+        assertThatThrownBy(() -> ProxyTarget.parse("http:///x")).hasMessageContaining("has no host");
+        assertThatThrownBy(() -> ProxyTarget.parse("http://order-server/a b")).hasMessageContaining("is not a valid URI");
+        assertThatThrownBy(() -> ProxyTarget.parse("http://order-server/%zz")).hasMessageContaining("is not a valid URI");
+    }
+
+    @Test
+    void theDirectParseAgreesWithJavaNetUriOnEveryForm() {
+        // Plain forms are read directly, the rest via java.net.URI: both must give what URI gives.
+        for (String target : java.util.List.of(
+                "http://order-server", "http://order-server?x=1", "http://Order-Server.k1s0-service:80", "HTTP://a.b.svc.cluster.local:9090/p/q?r=s&t=u:v,w",
+                "http://a/p#frag", "http://a/p?q#frag", "http://10.0.0.1:8080/", "http://a/%41b?c=%20", "http://user@a:81/p",
+                "http://[::1]:8080/x", "http://a/status=503:5,429:1&delay=100ms:10")) {
+            URI uri = URI.create(target);
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String host = uri.getHost();
+            ProxyTarget expected = new ProxyTarget(host, uri.getPort() < 0 ? 80 : uri.getPort(),
+                    uri.getPort() < 0 ? host : host + ":" + uri.getPort(), path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            assertThat(ProxyTarget.parse(target)).as(target).isEqualTo(expected);
+        }
     }
 
     @Test
