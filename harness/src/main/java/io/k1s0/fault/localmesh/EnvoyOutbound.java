@@ -53,7 +53,6 @@ final class EnvoyOutbound implements OutboundHandler {
     private final HttpClient client;
     private final RequestMirror mirror;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
-    private volatile long seenVersion = Long.MIN_VALUE;
     private volatile SnapshotCache cache = new SnapshotCache(null);
     private final long sweepTimer;
 
@@ -120,7 +119,7 @@ final class EnvoyOutbound implements OutboundHandler {
     private void dispatch(Context context, long start, HttpMethod method, String host, int port, String pathAndQuery, MultiMap headers,
             Buffer body, Promise<ProxiedExchange> promise) {
         MeshConfig mesh = config.get();
-        forgetRemovedClusters(mesh);
+        SnapshotCache cache = cacheFor(mesh);
         String hostName = host.toLowerCase(Locale.ROOT);
         Optional<ServiceTarget> resolved = mesh.service(callerNamespace, hostName).filter(s -> s.port() == port);
         if (resolved.isEmpty()) {
@@ -157,7 +156,6 @@ final class EnvoyOutbound implements OutboundHandler {
         forwarded.set("x-forwarded-proto", "http");
         UpstreamRequest upstream = new UpstreamRequest(method, authority, path, forwarded, body);
 
-        SnapshotCache cache = cacheFor(mesh);
         RoutePolicy policy = route == null ? RoutePolicy.DEFAULT_ROUTE : cache.policyOf(route);
         FaultInjection fault = policy.fault();
         Routed routed = new Routed(mesh, target, route, routeNamespace, upstream, policy.retry(), policy.timeout());
@@ -202,22 +200,19 @@ final class EnvoyOutbound implements OutboundHandler {
         }
 
         RoutePolicy policyOf(HTTPRoute route) {
-            RoutePolicy known = policies.get(route);
-            if (known == null) {
-                known = RoutePolicy.of(route);   // a route that does not parse throws every time: nothing is cached for it
-                policies.put(route, known);
-            }
-            return known;
+            return policies.computeIfAbsent(route, RoutePolicy::of);   // a route that does not parse throws every time
         }
     }
 
     private record ClusterKey(String namespace, String host, String subset) {}
 
+    /** The cache of {@code mesh}; a new snapshot starts a new one and drops the clusters whose service left. */
     private SnapshotCache cacheFor(MeshConfig mesh) {
         SnapshotCache current = cache;
         if (current.mesh != mesh) {
             current = new SnapshotCache(mesh);
             cache = current;
+            forgetRemovedClusters(mesh);
         }
         return current;
     }
@@ -288,11 +283,12 @@ final class EnvoyOutbound implements OutboundHandler {
     private Optional<ClusterChoice> cluster(MeshConfig mesh, String namespace, Destination destination) {
         String subset = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
         return cacheFor(mesh).clusters.computeIfAbsent(new ClusterKey(namespace, destination.getHost(), subset),
-                k -> resolveCluster(mesh, namespace, destination));
+                k -> resolveCluster(mesh, k));
     }
 
-    private Optional<ClusterChoice> resolveCluster(MeshConfig mesh, String namespace, Destination destination) {
-        Optional<ServiceTarget> service = mesh.service(namespace, destination.getHost().toLowerCase(Locale.ROOT));
+    private Optional<ClusterChoice> resolveCluster(MeshConfig mesh, ClusterKey key) {
+        String namespace = key.namespace();
+        Optional<ServiceTarget> service = mesh.service(namespace, key.host().toLowerCase(Locale.ROOT));
         if (service.isEmpty()) {
             return Optional.empty();
         }
@@ -301,7 +297,7 @@ final class EnvoyOutbound implements OutboundHandler {
         TrafficPolicy top = dr.map(r -> r.spec().getTrafficPolicy()).orElse(null);
         List<Endpoint> endpoints = s.endpoints();
         TrafficPolicy subsetPolicy = null;
-        String subsetName = destination.getSubset() == null || destination.getSubset().isEmpty() ? null : destination.getSubset();
+        String subsetName = key.subset();
         if (subsetName != null) {
             Optional<Subset> subset = dr.flatMap(r -> r.spec().getSubsets() == null ? Optional.empty()
                     : r.spec().getSubsets().stream().filter(x -> subsetName.equals(x.getName())).findFirst());
@@ -340,11 +336,6 @@ final class EnvoyOutbound implements OutboundHandler {
 
     /** Per-cluster state lives while the cluster exists: drop clusters whose service left the registry. */
     private void forgetRemovedClusters(MeshConfig mesh) {
-        long version = mesh.version();
-        if (version == seenVersion) {
-            return;
-        }
-        seenVersion = version;
         clusters.keySet().removeIf(name -> mesh.service(callerNamespace, name.substring(name.lastIndexOf('|') + 1)).isEmpty());
     }
 

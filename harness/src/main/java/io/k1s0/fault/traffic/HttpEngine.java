@@ -86,7 +86,7 @@ final class HttpEngine implements AutoCloseable {
             RequestTemplate probe = new RequestTemplate("GET", java.net.URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
                     List.of(), new byte[0]);
             for (Context loop : contexts) {
-                java.util.concurrent.CompletableFuture<Void> done = new CompletableFuture<>();
+                CompletableFuture<Void> done = new CompletableFuture<>();
                 loop.runOnContext(v -> local.request(optionsFor(probe, options))
                         .compose(req -> req.send()).compose(HttpClientResponse::body)
                         .onComplete(ar -> done.complete(null)));
