@@ -77,9 +77,15 @@ final class ControlPlane implements AutoCloseable {
         this.events = new EventRecorder(client);
     }
 
-    static ControlPlane start(KubernetesClient client) {
-        ControlPlane cp = new ControlPlane(client);
-        cp.startInformers();
+    /** Starts informers through a client of its own to {@code api}'s server; {@link #close()} closes that client. */
+    static ControlPlane start(KubernetesClient api) {
+        ControlPlane cp = new ControlPlane(WatchedKindsClient.to(api));
+        try {
+            cp.startInformers();
+        } catch (RuntimeException e) {
+            cp.close();
+            throw e;
+        }
         cp.requestRebuild();
         return cp;
     }
@@ -361,5 +367,6 @@ final class ControlPlane implements AutoCloseable {
             podInformer.close();
         }
         events.close();
+        client.close();
     }
 }

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,5 +69,13 @@ final class EventRecorder implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdown();
+        try {
+            // Events already queued still reach the API before the caller closes the client.
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Kubernetes Events still queued after 5 s were dropped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.k1s0.fault.localmesh;
 
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -102,6 +104,10 @@ public final class LocalMesh implements AutoCloseable {
 
     /** Every sidecar's {@code /stats/prometheus} endpoint. */
     public List<MetricsEndpoint> metricsEndpoints() {
+        return metricsEndpoints(replicas);
+    }
+
+    private static List<MetricsEndpoint> metricsEndpoints(List<Replica> replicas) {
         return replicas.stream()
                 .map(r -> new MetricsEndpoint(r.spec().namespace(), r.pod(), r.spec().name(),
                         URI.create("http://" + WorkloadPods.POD_IP + ":" + r.sidecar().adminPort() + "/stats/prometheus")))
@@ -217,12 +223,18 @@ public final class LocalMesh implements AutoCloseable {
                 CompletableFuture<ControlPlane> cpStarting = apiStarting.thenApplyAsync(a -> ControlPlane.start(a.client()),
                         r -> daemon(r, "local-mesh-control-plane-start").start());
                 Supplier<MeshConfig> config = () -> cpStarting.join().current();
+                Path sd;
                 try {
                     started.addAll(startListeners(vertx, config));
                     long t1 = System.nanoTime();
+                    // While the API is still starting (on a cold JVM it takes longest): the file_sd targets and the
+                    // resources to register need only the listeners' ports.
+                    sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
+                    FileSdTargets.write(sd, metricsEndpoints(started));
+                    List<HasMetadata> resources = resources(started);
                     api = join(apiStarting, "embedded Kubernetes API");
                     long t2 = System.nanoTime();
-                    register(api.client(), started);
+                    register(api.client(), resources);
                     LOG.debug("start phases: listeners {} ms, API {} ms more, workloads registered {} ms",
                             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 } finally {
@@ -236,9 +248,7 @@ public final class LocalMesh implements AutoCloseable {
                 awaitEndpoints(cp);
                 LOG.debug("start: endpoints ready {} ms after registering, {} ms in all", (System.nanoTime() - t3) / 1_000_000,
                         (System.nanoTime() - t0) / 1_000_000);
-                Path sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                 LocalMesh mesh = new LocalMesh(vertx, api, cp, started, sd);
-                FileSdTargets.write(sd, mesh.metricsEndpoints());
                 LOG.info("local mesh up: API {}, {} workloads, {} sidecars", api.url(), workloads.size(), started.size());
                 return mesh;
             } catch (IOException e) {
@@ -308,21 +318,32 @@ public final class LocalMesh implements AutoCloseable {
         }
 
         /** The workloads as Kubernetes sees them: namespaces (injection enabled), Services and one Pod per replica. */
-        private void register(KubernetesClient client, List<Replica> replicas) {
+        private List<HasMetadata> resources(List<Replica> replicas) {
+            List<HasMetadata> resources = new ArrayList<>();
             Set<String> namespaces = new HashSet<>();
-            Set<String> servicesCreated = new HashSet<>();
+            Set<String> services = new HashSet<>();
             for (WorkloadSpec w : workloads) {
-                if (namespaces.add(w.namespace()) && client.namespaces().withName(w.namespace()).get() == null) {
-                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
-                            .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+                if (namespaces.add(w.namespace())) {
+                    resources.add(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
+                            .addToLabels("istio-injection", "enabled").endMetadata().build());
                 }
-                if (servicesCreated.add(w.namespace() + "/" + w.serviceName())) {
-                    client.services().inNamespace(w.namespace()).resource(WorkloadPods.service(w)).create();
+                if (services.add(w.namespace() + "/" + w.serviceName())) {
+                    resources.add(WorkloadPods.service(w));
                 }
             }
             for (Replica r : replicas) {
-                client.pods().inNamespace(r.spec().namespace())
-                        .resource(WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())).create();
+                resources.add(WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort()));
+            }
+            return resources;
+        }
+
+        /** Creates each resource in order; a namespace that already exists is kept as it is. */
+        private static void register(KubernetesClient client, List<HasMetadata> resources) {
+            for (HasMetadata r : resources) {
+                if (r instanceof Namespace ns && client.namespaces().withName(ns.getMetadata().getName()).get() != null) {
+                    continue;
+                }
+                client.resource(r).create();
             }
         }
 

@@ -1,0 +1,137 @@
+package io.k1s0.fault.localmesh;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * Cold start of API + control plane + 3 workloads, each in a fresh JVM launched the way {@code ./fault-runner}
+ * launches one (a classpath of jars only): without and with the class-data-sharing archive the launcher records
+ * on its first run. Part of {@link SidecarHopBenchmark}'s table; run alone with
+ * {@code java -cp <as there> io.k1s0.fault.localmesh.ColdStartBenchmark [runs]}.
+ */
+final class ColdStartBenchmark {
+    private static final String NS = "bench";
+    private static final String ONCE = "--once";
+    private static final String RESULT = "cold-start-ms=";
+
+    /** Medians over fresh JVMs, in milliseconds. */
+    record ColdStarts(double withoutArchive, double withArchive, List<Double> without, List<Double> with) {}
+
+    private ColdStartBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(ONCE)) {
+            long t0 = System.nanoTime();
+            try (LocalMesh mesh = LocalMesh.builder()
+                    .workload(WorkloadSpec.of("client", NS))
+                    .workload(WorkloadSpec.of("server-a", NS))
+                    .workload(WorkloadSpec.of("server-b", NS))
+                    .start()) {
+                System.out.println(RESULT + (System.nanoTime() - t0) / 1_000_000);
+            }
+            System.exit(0);   // the JVM writes a class-data archive at exit; nothing else runs after the mesh closed
+        }
+        ColdStarts c = measure(args.length > 0 ? Integer.parseInt(args[0]) : 3);
+        System.out.printf(Locale.ROOT, "cold start, median of fresh JVMs: %.0f ms without the archive %s, %.0f ms with it %s%n",
+                c.withoutArchive(), c.without(), c.withArchive(), c.with());
+    }
+
+    static ColdStarts measure(int runs) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("cold-start-bench");
+        try {
+            String classpath = jarOnlyClasspath(work.resolve("probe.jar"));
+            Path archive = work.resolve("bench.jsa");
+            List<Double> without = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                without.add(runOnce(classpath, List.of()));
+            }
+            List<String> useArchive;
+            if (Runtime.version().feature() >= 19) {
+                useArchive = List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+                runOnce(classpath, useArchive);
+            } else {
+                runOnce(classpath, List.of("-XX:ArchiveClassesAtExit=" + archive));
+                useArchive = List.of("-XX:SharedArchiveFile=" + archive);
+            }
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException("the recording run wrote no class-data archive at " + archive);
+            }
+            List<Double> with = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                with.add(runOnce(classpath, useArchive));
+            }
+            return new ColdStarts(median(without), median(with), without, with);
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static double runOnce(String classpath, List<String> cdsOptions) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(cdsOptions);
+        cmd.addAll(List.of("-Xlog:cds=off,cds+dynamic=off", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", classpath, ColdStartBenchmark.class.getName(), ONCE));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("cold-start JVM failed: " + cmd + "\n" + out);
+        }
+        return out.lines().filter(l -> l.startsWith(RESULT)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(RESULT.length())))
+                .orElseThrow(() -> new IllegalStateException("no " + RESULT + " line from " + cmd + "\n" + out));
+    }
+
+    /**
+     * This JVM's classpath with its class directories packed into one jar: class-data sharing archives classes
+     * from jars only, as the launcher's {@code -jar} classpath is.
+     */
+    private static String jarOnlyClasspath(Path probeJar) throws IOException {
+        List<String> jars = new ArrayList<>();
+        List<Path> directories = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (Files.isDirectory(Path.of(entry))) {
+                directories.add(Path.of(entry));
+            } else if (entry.endsWith(".jar")) {
+                jars.add(entry);
+            }
+        }
+        Set<String> packed = new HashSet<>();
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(probeJar))) {
+            for (Path dir : directories) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                        String name = dir.relativize(f).toString().replace(File.separatorChar, '/');
+                        if (packed.add(name)) {   // the first directory on the classpath wins, as it would
+                            jar.putNextEntry(new JarEntry(name));
+                            Files.copy(f, jar);
+                            jar.closeEntry();
+                        }
+                    }
+                }
+            }
+        }
+        jars.add(0, probeJar.toString());
+        return String.join(File.pathSeparator, jars);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
