@@ -54,7 +54,7 @@ final class SidecarHopBenchmark {
         ColdStartBenchmark.ColdStarts cold = ColdStartBenchmark.measure(3);
         List<Double> starts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            starts.add(startThreeWorkloads());
+            starts.add(ColdStartBenchmark.startThreeWorkloads());
         }
         double heapMb = heapWithTenWorkloads();
 
@@ -115,17 +115,6 @@ final class SidecarHopBenchmark {
                 met(warm < 1500));
         row("heap used with 10 workloads after GC (whole JVM)", String.format(Locale.ROOT, "%.1f MB", heapMb), "", "< 200 MB", met(heapMb < 200));
         row("status codes (hey, direct / proxied)", direct.statuses() + " / " + proxied.statuses(), "", "", "");
-    }
-
-    private static double startThreeWorkloads() {
-        long t0 = System.nanoTime();
-        try (LocalMesh mesh = LocalMesh.builder()
-                .workload(WorkloadSpec.of("client", NS))
-                .workload(WorkloadSpec.of("server-a", NS))
-                .workload(WorkloadSpec.of("server-b", NS))
-                .start()) {
-            return (System.nanoTime() - t0) / 1e6;
-        }
     }
 
     private static double heapWithTenWorkloads() {
