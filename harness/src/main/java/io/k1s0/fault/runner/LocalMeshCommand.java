@@ -111,6 +111,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
             }
             writeEndpoints(mesh, fileSd, prom);
             printSummary(out, mesh, fileSd, prom);
+            ClassDataArchiveMark.meshUp();
             if (watch) {
                 manifestWatcher.watch();
             }

@@ -162,6 +162,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (MeshTarget mesh = environment == Environment.local ? MeshTarget.local(manifests)
                 : MeshTarget.cluster(settings.vantageProxy(), settings.metricsEndpoints())) {
+            ClassDataArchiveMark.meshUp();
             return run.execute(mesh, guard);
         }
     }
