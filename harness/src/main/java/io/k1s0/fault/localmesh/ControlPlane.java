@@ -90,6 +90,14 @@ final class ControlPlane implements AutoCloseable {
         return cp;
     }
 
+    /**
+     * The client the control plane watches through. Registering the workloads through it as well builds Jackson's
+     * Pod and Service (de)serializers once per start instead of once per client (measured: 0.1–0.15 s of a cold start).
+     */
+    KubernetesClient client() {
+        return client;
+    }
+
     MeshConfig current() {
         return current.get();
     }

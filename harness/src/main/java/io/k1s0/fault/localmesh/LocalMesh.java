@@ -234,8 +234,8 @@ public final class LocalMesh implements AutoCloseable {
                     List<HasMetadata> resources = resources(started);
                     api = join(apiStarting, "embedded Kubernetes API");
                     long t2 = System.nanoTime();
-                    register(api.client(), resources);
-                    LOG.debug("start phases: listeners {} ms, API {} ms more, workloads registered {} ms",
+                    register(join(cpStarting, "control plane").client(), resources);
+                    LOG.debug("start phases: listeners {} ms, API {} ms more, control plane and workloads registered {} ms",
                             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 } finally {
                     if (api == null) {
@@ -243,7 +243,6 @@ public final class LocalMesh implements AutoCloseable {
                     }
                     cp = cpStarting.exceptionally(e -> null).join();
                 }
-                join(cpStarting, "control plane");
                 long t3 = System.nanoTime();
                 awaitEndpoints(cp);
                 LOG.debug("start: endpoints ready {} ms after registering, {} ms in all", (System.nanoTime() - t3) / 1_000_000,

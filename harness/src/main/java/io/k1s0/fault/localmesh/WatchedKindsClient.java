@@ -11,12 +11,13 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 
 /**
- * The control plane's own client to the embedded API, reading only the kinds it watches.
+ * The control plane's own client to the embedded API, reading untyped objects only as the kinds it watches; the
+ * local mesh registers its workloads through it too.
  *
  * <p>A watch event carries its object as a bare {@code KubernetesResource}; to type it, fabric8's default
- * serialization first instantiates every model class on the classpath (about 1,500 with Istio's), which is
- * most of a second of a cold start. This client knows its few kinds up front and never scans. The client handed to tests keeps the
- * default, so whatever a test reads is typed as usual.
+ * serialization first loads and instantiates every model class the classpath declares as a provider: 575 more
+ * classes and 0.4–0.5 s of a cold start on this project's 2-core machine. This client knows its few kinds up front
+ * and never scans. The client handed to tests keeps the default, so whatever a test reads is typed as usual.
  */
 final class WatchedKindsClient {
     private static final List<Class<? extends KubernetesResource>> KINDS = List.of(
