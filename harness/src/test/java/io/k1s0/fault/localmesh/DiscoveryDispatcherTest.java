@@ -73,6 +73,17 @@ class DiscoveryDispatcherTest {
     }
 
     @Test
+    void everyDiscoveryDocumentIsOnAPathTheDispatcherAnswersAndNoResourcePathIs() {
+        // The documents are built at the first discovery request, which the path test decides.
+        assertThat(DiscoveryDispatcher.buildDocuments().keySet()).as("paths of the discovery documents")
+                .isNotEmpty().allMatch(DiscoveryDispatcher::isDiscoveryPath);
+        assertThat(List.of("/api/v1/pods", "/api/v1/namespaces/k1s0-service/pods", "/apis/networking.istio.io/v1/virtualservices",
+                "/apis/networking.istio.io/v1/namespaces/k1s0-service/virtualservices/order-server", "/apis/networking.istio.io/v1/",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "/healthz"))
+                .as("resource paths, which go to the CRUD dispatcher").noneMatch(DiscoveryDispatcher::isDiscoveryPath);
+    }
+
+    @Test
     void openApiIsANotFoundThatNamesTheKubectlFlag() throws Exception {
         HttpResponse<String> r = get("/openapi/v2");
         assertThat(r.statusCode()).isEqualTo(404);
