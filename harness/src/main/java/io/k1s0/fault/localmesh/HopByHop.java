@@ -16,7 +16,7 @@ final class HopByHop {
     /** Case-insensitive, without lower-casing a copy: this runs for every header of every request. */
     static boolean is(String name) {
         for (String n : NAMES) {
-            if (n.length() == name.length() && n.equalsIgnoreCase(name)) {
+            if (n.equalsIgnoreCase(name)) {   // compares lengths first, allocates nothing
                 return true;
             }
         }

@@ -56,10 +56,13 @@ record ProxyTarget(String host, int port, String hostHeader, String pathAndQuery
                 return null;
             }
         }
-        String host = target.substring(SCHEME_LENGTH, hostEnd);
-        int port = colon < 0 ? 80 : Integer.parseInt(target, colon + 1, end, 10);
-        String pathAndQuery = rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest;
-        return new ProxyTarget(host, port, colon < 0 ? host : host + ":" + port, pathAndQuery);
+        int port = colon < 0 ? -1 : Integer.parseInt(target, colon + 1, end, 10);
+        return of(target.substring(SCHEME_LENGTH, hostEnd), port, rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest);
+    }
+
+    /** {@code port} is -1 when the target names none: then it is 80 and the Host header carries no port. */
+    private static ProxyTarget of(String host, int port, String pathAndQuery) {
+        return port < 0 ? new ProxyTarget(host, 80, host, pathAndQuery) : new ProxyTarget(host, port, host + ":" + port, pathAndQuery);
     }
 
     private static boolean isLetterOrDigit(char c) {
@@ -81,10 +84,7 @@ record ProxyTarget(String host, int port, String hostHeader, String pathAndQuery
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("local-mesh sidecar: request target '" + requestTarget + "' has no host" + USAGE);
         }
-        String host = uri.getHost();
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        return new ProxyTarget(host, port, uri.getPort() < 0 ? host : host + ":" + port,
-                path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        return of(uri.getHost(), uri.getPort(), path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 }
