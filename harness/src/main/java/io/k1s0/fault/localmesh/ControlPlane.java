@@ -1,14 +1,13 @@
 package io.k1s0.fault.localmesh;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
-import io.fabric8.istio.client.IstioClient;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +36,23 @@ import org.slf4j.LoggerFactory;
  * rebuild an immutable {@link MeshSnapshot} on each change and publish it atomically. A resource that fails
  * validation never reaches a snapshot: its last accepted version stays in force and the rejection is logged
  * and written as a Kubernetes Event on the resource.
+ *
+ * <p>Every informer reads untyped objects; a VirtualService's or DestinationRule's spec is read as Istio's model
+ * when a snapshot is built. Typed informers would make Jackson build the Pod, Service and Istio deserializers
+ * while a cold mesh starts (0.6–0.8 s of CPU, docs/local-mesh-benchmark.md); this way the Istio ones are built once
+ * the mesh is up ({@link #prepareSpecReaders()}) and the Pod and Service ones never. A spec that does not fit
+ * the model (a string where Istio expects a number) is rejected like any other invalid resource.
  */
 final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     static final String REJECTED_REASON = "RejectedConfig";
     static final String CONFLICT_REASON = "ConflictingMeshGatewayVirtualServiceHosts";
 
-    /** One stored object of a kind, whichever API version it was written through. */
-    record Stored<S>(ObjectMeta meta, String apiVersion, String kind, S spec) {
+    /**
+     * One stored object of a kind, whichever API version it was written through; {@code spec} is null and
+     * {@code unreadable} says why when its spec does not fit Istio's model.
+     */
+    record Stored<S>(ObjectMeta meta, String apiVersion, String kind, S spec, String unreadable) {
         String key() {
             return meta.getNamespace() + "/" + meta.getName();
         }
@@ -58,10 +65,10 @@ final class ControlPlane implements AutoCloseable {
     private final KubernetesClient client;
     private final EventRecorder events;
     private final AtomicReference<MeshSnapshot> current = new AtomicReference<>(MeshSnapshot.empty());
-    private final List<SharedIndexInformer<? extends HasMetadata>> vsInformers = new ArrayList<>();
-    private final List<SharedIndexInformer<? extends HasMetadata>> drInformers = new ArrayList<>();
-    private SharedIndexInformer<Service> serviceInformer;
-    private SharedIndexInformer<Pod> podInformer;
+    private final List<SharedIndexInformer<GenericKubernetesResource>> vsInformers = new ArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> drInformers = new ArrayList<>();
+    private SharedIndexInformer<GenericKubernetesResource> serviceInformer;
+    private SharedIndexInformer<GenericKubernetesResource> podInformer;
     private final ExecutorService rebuilder = Executors.newSingleThreadExecutor(r -> daemon(r, "local-istiod"));
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
@@ -79,7 +86,7 @@ final class ControlPlane implements AutoCloseable {
 
     /** Starts informers through a client of its own to {@code api}'s server; {@link #close()} closes that client. */
     static ControlPlane start(KubernetesClient api) {
-        ControlPlane cp = new ControlPlane(WatchedKindsClient.to(api));
+        ControlPlane cp = new ControlPlane(UntypedClient.to(api));
         try {
             cp.startInformers();
         } catch (RuntimeException e) {
@@ -132,8 +139,20 @@ final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds Jackson's readers for the Istio specs on the rebuild thread now that the mesh is up, so that the first
+     * VirtualService a test applies takes effect as fast as later ones; until then nothing waits for them.
+     */
+    void prepareSpecReaders() {
+        if (!rebuilder.isShutdown()) {
+            rebuilder.execute(() -> {
+                readSpec(Map.of(), VirtualService.class);
+                readSpec(Map.of(), DestinationRule.class);
+            });
+        }
+    }
+
     private void startInformers() {
-        IstioClient istio = client.adapt(IstioClient.class);
         ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Object obj) {
@@ -150,21 +169,21 @@ final class ControlPlane implements AutoCloseable {
                 requestRebuild();
             }
         };
-        vsInformers.add(istio.v1().virtualServices().inAnyNamespace().runnableInformer(0));
-        vsInformers.add(istio.v1beta1().virtualServices().inAnyNamespace().runnableInformer(0));
-        vsInformers.add(istio.v1alpha3().virtualServices().inAnyNamespace().runnableInformer(0));
-        drInformers.add(istio.v1().destinationRules().inAnyNamespace().runnableInformer(0));
-        drInformers.add(istio.v1beta1().destinationRules().inAnyNamespace().runnableInformer(0));
-        drInformers.add(istio.v1alpha3().destinationRules().inAnyNamespace().runnableInformer(0));
-        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-        List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>(vsInformers);
+        for (String version : IstioCrds.VIRTUAL_SERVICE.versions()) {
+            vsInformers.add(informer(IstioCrds.VIRTUAL_SERVICE.context(version)));
+        }
+        for (String version : IstioCrds.DESTINATION_RULE.versions()) {
+            drInformers.add(informer(IstioCrds.DESTINATION_RULE.context(version)));
+        }
+        serviceInformer = informer(WorkloadPods.SERVICES);
+        podInformer = informer(WorkloadPods.PODS);
+        List<SharedIndexInformer<GenericKubernetesResource>> all = new ArrayList<>(vsInformers);
         all.addAll(drInformers);
         all.add(serviceInformer);
         all.add(podInformer);
         // Start all informers at once and wait for every initial list: sequential starts add up.
         List<CompletableFuture<Void>> synced = new ArrayList<>();
-        for (SharedIndexInformer<? extends HasMetadata> informer : all) {
+        for (SharedIndexInformer<GenericKubernetesResource> informer : all) {
             informer.addEventHandler(onChange);
             synced.add(informer.start().toCompletableFuture());
         }
@@ -193,11 +212,11 @@ final class ControlPlane implements AutoCloseable {
 
     private void rebuild() {
         Map<String, ServiceTarget> services = services();
-        List<Stored<DestinationRule>> drs = newestPerKey(drInformers, r -> spec(r, DestinationRule.class));
+        List<Stored<DestinationRule>> drs = newestPerKey(drInformers, DestinationRule.class);
         List<MeshSnapshot.Accepted<DestinationRule>> acceptedDrs = new ArrayList<>();
         acceptedDr.keySet().retainAll(drs.stream().map(Stored::key).toList());
         for (Stored<DestinationRule> dr : drs) {
-            List<String> problems = IstioValidator.validate(dr.spec());
+            List<String> problems = dr.spec() == null ? List.of(dr.unreadable()) : IstioValidator.validate(dr.spec());
             Stored<DestinationRule> use = admit(dr, problems, acceptedDr);
             if (use != null) {
                 acceptedDrs.add(new MeshSnapshot.Accepted<>(
@@ -208,11 +227,11 @@ final class ControlPlane implements AutoCloseable {
             }
         }
 
-        List<Stored<VirtualService>> vss = newestPerKey(vsInformers, r -> spec(r, VirtualService.class));
+        List<Stored<VirtualService>> vss = newestPerKey(vsInformers, VirtualService.class);
         acceptedVs.keySet().retainAll(vss.stream().map(Stored::key).toList());
         List<MeshSnapshot.Accepted<VirtualService>> acceptedVss = new ArrayList<>();
         for (Stored<VirtualService> vs : vss) {
-            List<String> problems = IstioValidator.validate(vs.spec(), vs.meta().getNamespace(),
+            List<String> problems = vs.spec() == null ? List.of(vs.unreadable()) : IstioValidator.validate(vs.spec(), vs.meta().getNamespace(),
                     (host, ns) -> subsets(acceptedDrs, HostNames.qualify(host, ns), ns));
             Stored<VirtualService> use = admit(vs, problems, acceptedVs);
             if (use != null) {
@@ -291,40 +310,75 @@ final class ControlPlane implements AutoCloseable {
     }
 
     private Map<String, ServiceTarget> services() {
-        List<Pod> pods = podInformer.getStore().list();
+        List<GenericKubernetesResource> pods = podInformer.getStore().list();
         Map<String, ServiceTarget> result = new HashMap<>();
-        for (Service svc : serviceInformer.getStore().list()) {
-            if (svc.getSpec() == null || svc.getSpec().getPorts() == null || svc.getSpec().getPorts().isEmpty()) {
+        for (GenericKubernetesResource svc : serviceInformer.getStore().list()) {
+            Optional<WorkloadPods.ServiceShape> shape = WorkloadPods.shape(svc);
+            if (shape.isEmpty()) {
                 continue;
             }
             String ns = svc.getMetadata().getNamespace();
-            Map<String, String> selector = Optional.ofNullable(svc.getSpec().getSelector()).orElse(Map.of());
+            Map<String, String> selector = shape.get().selector();
             List<Endpoint> endpoints = new ArrayList<>();
             if (!selector.isEmpty()) {
-                for (Pod pod : pods) {
+                for (GenericKubernetesResource pod : pods) {
                     if (ns.equals(pod.getMetadata().getNamespace()) && WorkloadPods.selects(selector, pod) && WorkloadPods.isReady(pod)) {
                         WorkloadPods.endpoint(pod).ifPresent(endpoints::add);
                     }
                 }
             }
             endpoints.sort(java.util.Comparator.comparing(Endpoint::podName));
-            ServiceTarget target = new ServiceTarget(svc.getMetadata().getName(), ns, svc.getSpec().getPorts().get(0).getPort(), endpoints);
+            ServiceTarget target = new ServiceTarget(svc.getMetadata().getName(), ns, shape.get().port(), endpoints);
             result.put(target.fqdn(), target);
         }
         return result;
     }
 
-    private static <S> List<Stored<S>> newestPerKey(List<SharedIndexInformer<? extends HasMetadata>> informers, Function<HasMetadata, S> spec) {
+    /** The newest stored version of each object, with its spec read as {@code type}. */
+    private <S> List<Stored<S>> newestPerKey(List<SharedIndexInformer<GenericKubernetesResource>> informers, Class<S> type) {
         // The embedded API stores each version separately; a real API server has one object per name. The
         // most recently written version (highest resourceVersion) stands for the object.
-        Map<String, Stored<S>> newest = new HashMap<>();
-        for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
-            for (HasMetadata r : informer.getStore().list()) {
-                Stored<S> s = new Stored<>(r.getMetadata(), r.getApiVersion(), r.getKind(), spec.apply(r));
-                newest.merge(s.key(), s, (a, b) -> resourceVersionOrder(a.resourceVersion()) >= resourceVersionOrder(b.resourceVersion()) ? a : b);
+        Map<String, GenericKubernetesResource> newest = new HashMap<>();
+        for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
+            for (GenericKubernetesResource r : informer.getStore().list()) {
+                newest.merge(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r,
+                        (a, b) -> resourceVersionOrder(a.getMetadata().getResourceVersion()) >= resourceVersionOrder(b.getMetadata().getResourceVersion()) ? a : b);
             }
         }
-        return new ArrayList<>(newest.values());
+        List<Stored<S>> stored = new ArrayList<>();
+        for (GenericKubernetesResource r : newest.values()) {
+            S spec = null;
+            String unreadable = null;
+            try {
+                spec = readSpec(r.getAdditionalProperties().getOrDefault("spec", Map.of()), type);
+            } catch (IllegalArgumentException e) {
+                unreadable = schemaProblem(r.getKind(), e);
+            }
+            stored.add(new Stored<>(r.getMetadata(), r.getApiVersion(), r.getKind(), spec, unreadable));
+        }
+        return stored;
+    }
+
+    private <S> S readSpec(Object spec, Class<S> type) {
+        return client.getKubernetesSerialization().convertValue(spec, type);
+    }
+
+    /** Where in the spec Jackson stopped and why, e.g. {@code spec.http[0].retries does not fit ...}. */
+    private static String schemaProblem(String kind, IllegalArgumentException e) {
+        StringBuilder path = new StringBuilder("spec");
+        String why = Objects.toString(e.getMessage(), "unreadable");
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference ref : mapping.getPath()) {
+                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+            why = mapping.getOriginalMessage();
+        }
+        int nl = why.indexOf('\n');
+        return path + " does not fit Istio's " + kind + " schema: " + (nl < 0 ? why : why.substring(0, nl));
+    }
+
+    private SharedIndexInformer<GenericKubernetesResource> informer(ResourceDefinitionContext type) {
+        return client.genericKubernetesResources(type).inAnyNamespace().runnableInformer(0);
     }
 
     private static long resourceVersionOrder(String rv) {
@@ -333,28 +387,6 @@ final class ControlPlane implements AutoCloseable {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static <S> S spec(HasMetadata r, Class<S> type) {
-        if (r instanceof io.fabric8.istio.api.networking.v1.VirtualService v) {
-            return type.cast(v.getSpec());
-        }
-        if (r instanceof io.fabric8.istio.api.networking.v1beta1.VirtualService v) {
-            return type.cast(v.getSpec());
-        }
-        if (r instanceof io.fabric8.istio.api.networking.v1alpha3.VirtualService v) {
-            return type.cast(v.getSpec());
-        }
-        if (r instanceof io.fabric8.istio.api.networking.v1.DestinationRule d) {
-            return type.cast(d.getSpec());
-        }
-        if (r instanceof io.fabric8.istio.api.networking.v1beta1.DestinationRule d) {
-            return type.cast(d.getSpec());
-        }
-        if (r instanceof io.fabric8.istio.api.networking.v1alpha3.DestinationRule d) {
-            return type.cast(d.getSpec());
-        }
-        throw new IllegalArgumentException("not an Istio networking resource: " + r.getKind());
     }
 
     private static Thread daemon(Runnable r, String name) {

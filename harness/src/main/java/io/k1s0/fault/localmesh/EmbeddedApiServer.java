@@ -46,7 +46,7 @@ final class EmbeddedApiServer implements AutoCloseable {
         KubernetesClient client = server.createClient();
         long t2 = System.nanoTime();
         for (IstioCrds.Kind kind : IstioCrds.ALL) {
-            client.apiextensions().v1().customResourceDefinitions().resource(IstioCrds.definition(kind)).create();
+            client.genericKubernetesResources(IstioCrds.CRDS).resource(IstioCrds.definition(kind)).create();
         }
         LOG.info("embedded Kubernetes API on {} with {} CRDs", server.url("/"), IstioCrds.ALL.size());
         LOG.debug("API start phases: server {} ms, client {} ms, CRDs {} ms",

@@ -1,15 +1,17 @@
 package io.k1s0.fault.localmesh;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The custom resource definitions an Istio 1.24 cluster with Flagger serves, built in code so the jar runs
  * standalone. Versions and storage versions follow Istio's {@code crd-all.gen.yaml}; schemas accept any
- * field (the control plane validates what it uses, as istiod does).
+ * field (the control plane validates what it uses, as istiod does). They are created untyped, like the
+ * workloads' Pods (see {@link WorkloadPods}): the typed CRD model's deserializers cost a cold start 0.1 s.
  */
 final class IstioCrds {
 
@@ -18,7 +20,17 @@ final class IstioCrds {
         String crdName() {
             return plural + "." + group;
         }
+
+        /** Where objects of this kind live in the API, written through {@code version}. */
+        ResourceDefinitionContext context(String version) {
+            return new ResourceDefinitionContext.Builder()
+                    .withGroup(group).withVersion(version).withKind(kind).withPlural(plural).withNamespaced(true).build();
+        }
     }
+
+    static final ResourceDefinitionContext CRDS = new ResourceDefinitionContext.Builder()
+            .withGroup("apiextensions.k8s.io").withVersion("v1").withKind("CustomResourceDefinition")
+            .withPlural("customresourcedefinitions").withNamespaced(false).build();
 
     static final String NETWORKING = "networking.istio.io";
     static final String SECURITY = "security.istio.io";
@@ -37,34 +49,25 @@ final class IstioCrds {
 
     private IstioCrds() {}
 
-    static CustomResourceDefinition definition(Kind kind) {
-        List<CustomResourceDefinitionVersion> versions = kind.versions().stream()
-                .map(v -> new CustomResourceDefinitionVersionBuilder()
-                        .withName(v)
-                        .withServed(true)
-                        .withStorage(v.equals(kind.storage()))
-                        .withNewSchema()
-                        .withNewOpenAPIV3Schema()
-                        .withType("object")
-                        .withXKubernetesPreserveUnknownFields(true)
-                        .endOpenAPIV3Schema()
-                        .endSchema()
-                        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-                        .build())
+    static GenericKubernetesResource definition(Kind kind) {
+        List<Map<String, Object>> versions = kind.versions().stream()
+                .map(v -> Map.<String, Object>of(
+                        "name", v,
+                        "served", true,
+                        "storage", v.equals(kind.storage()),
+                        "schema", Map.of("openAPIV3Schema", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true)),
+                        "subresources", Map.of("status", Map.of())))
                 .toList();
-        return new CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName(kind.crdName()).endMetadata()
-                .withNewSpec()
-                .withGroup(kind.group())
-                .withScope("Namespaced")
-                .withNewNames()
-                .withKind(kind.kind())
-                .withListKind(kind.kind() + "List")
-                .withPlural(kind.plural())
-                .withSingular(kind.kind().toLowerCase(java.util.Locale.ROOT))
-                .endNames()
-                .withVersions(versions)
-                .endSpec()
-                .build();
+        Map<String, Object> names = Map.of(
+                "kind", kind.kind(),
+                "listKind", kind.kind() + "List",
+                "plural", kind.plural(),
+                "singular", kind.kind().toLowerCase(Locale.ROOT));
+        GenericKubernetesResource crd = new GenericKubernetesResource();
+        crd.setApiVersion("apiextensions.k8s.io/v1");
+        crd.setKind("CustomResourceDefinition");
+        crd.setMetadata(new ObjectMetaBuilder().withName(kind.crdName()).build());
+        crd.setAdditionalProperty("spec", Map.of("group", kind.group(), "scope", "Namespaced", "names", names, "versions", versions));
+        return crd;
     }
 }

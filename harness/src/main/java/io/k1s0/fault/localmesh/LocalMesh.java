@@ -2,10 +2,9 @@ package io.k1s0.fault.localmesh;
 
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -231,7 +230,7 @@ public final class LocalMesh implements AutoCloseable {
                     // resources to register need only the listeners' ports.
                     sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                     FileSdTargets.write(sd, metricsEndpoints(started));
-                    List<HasMetadata> resources = resources(started);
+                    List<Registration> resources = resources(started);
                     api = join(apiStarting, "embedded Kubernetes API");
                     long t2 = System.nanoTime();
                     register(join(cpStarting, "control plane").client(), resources);
@@ -245,6 +244,7 @@ public final class LocalMesh implements AutoCloseable {
                 }
                 long t3 = System.nanoTime();
                 awaitEndpoints(cp);
+                cp.prepareSpecReaders();
                 LOG.debug("start: endpoints ready {} ms after registering, {} ms in all", (System.nanoTime() - t3) / 1_000_000,
                         (System.nanoTime() - t0) / 1_000_000);
                 LocalMesh mesh = new LocalMesh(vertx, api, cp, started, sd);
@@ -316,33 +316,41 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
 
+        /** A resource the mesh registers, untyped (see {@link WorkloadPods}), and where in the API it goes. */
+        private record Registration(ResourceDefinitionContext type, GenericKubernetesResource resource) {}
+
         /** The workloads as Kubernetes sees them: namespaces (injection enabled), Services and one Pod per replica. */
-        private List<HasMetadata> resources(List<Replica> replicas) {
-            List<HasMetadata> resources = new ArrayList<>();
+        private List<Registration> resources(List<Replica> replicas) {
+            List<Registration> resources = new ArrayList<>();
             Set<String> namespaces = new HashSet<>();
             Set<String> services = new HashSet<>();
             for (WorkloadSpec w : workloads) {
                 if (namespaces.add(w.namespace())) {
-                    resources.add(new NamespaceBuilder().withNewMetadata().withName(w.namespace())
-                            .addToLabels("istio-injection", "enabled").endMetadata().build());
+                    resources.add(new Registration(WorkloadPods.NAMESPACES, WorkloadPods.namespace(w.namespace())));
                 }
                 if (services.add(w.namespace() + "/" + w.serviceName())) {
-                    resources.add(WorkloadPods.service(w));
+                    resources.add(new Registration(WorkloadPods.SERVICES, WorkloadPods.service(w)));
                 }
             }
             for (Replica r : replicas) {
-                resources.add(WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort()));
+                resources.add(new Registration(WorkloadPods.PODS,
+                        WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())));
             }
             return resources;
         }
 
         /** Creates each resource in order; a namespace that already exists is kept as it is. */
-        private static void register(KubernetesClient client, List<HasMetadata> resources) {
-            for (HasMetadata r : resources) {
-                if (r instanceof Namespace ns && client.namespaces().withName(ns.getMetadata().getName()).get() != null) {
-                    continue;
+        private static void register(KubernetesClient client, List<Registration> resources) {
+            for (Registration r : resources) {
+                var kind = client.genericKubernetesResources(r.type());
+                String name = r.resource().getMetadata().getName();
+                if (!r.type().isNamespaceScoped()) {
+                    if (kind.withName(name).get() == null) {
+                        kind.resource(r.resource()).create();
+                    }
+                } else {
+                    kind.inNamespace(r.resource().getMetadata().getNamespace()).resource(r.resource()).create();
                 }
-                client.resource(r).create();
             }
         }
 

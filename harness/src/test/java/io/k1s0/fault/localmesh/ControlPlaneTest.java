@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +128,25 @@ class ControlPlaneTest {
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getInvolvedObject().getKind()).isEqualTo("VirtualService");
         assertThat(timeoutOf(NS, host)).as("previous accepted version still in force").isEqualTo("3s");
+    }
+
+    @Test
+    void aSpecThatDoesNotFitIstiosSchemaIsRejectedReportedAndThePreviousVersionStays() {
+        service(client, NS, "schema-svc", 80);
+        apply(client, vs(NS, "schema-svc", "schema-svc", "- timeout: 3s\n  route: [{destination: {host: schema-svc}}]"));
+        await("valid first version accepted").atMost(PROPAGATION).until(() -> "3s".equals(timeoutOf(NS, "schema-svc")));
+
+        // A typed client refuses to send this; kubectl or an untyped client against the embedded API does not.
+        GenericKubernetesResource misfit = client.getKubernetesSerialization().unmarshal(
+                vs(NS, "schema-svc", "schema-svc", "- retries: three\n  route: [{destination: {host: schema-svc}}]"),
+                GenericKubernetesResource.class);
+        client.genericKubernetesResources(IstioCrds.VIRTUAL_SERVICE.context("v1")).inNamespace(NS).resource(misfit).update();
+
+        await("RejectedConfig Event about schema-svc").atMost(PROPAGATION)
+                .until(() -> !eventsAbout(client, NS, "schema-svc", ControlPlane.REJECTED_REASON).isEmpty());
+        assertThat(eventsAbout(client, NS, "schema-svc", ControlPlane.REJECTED_REASON).get(0).getMessage())
+                .as("Event message").contains("spec.http[0].retries does not fit Istio's VirtualService schema").contains("stays in force");
+        assertThat(timeoutOf(NS, "schema-svc")).as("previous accepted version still in force").isEqualTo("3s");
     }
 
     @Test

@@ -39,7 +39,10 @@ class LocalMeshTest {
             assertThat(pods).allSatisfy(p -> {
                 assertThat(p.getStatus().getPhase()).isEqualTo("Running");
                 assertThat(p.getStatus().getPodIP()).isEqualTo("127.0.0.1");
-                assertThat(WorkloadPods.isReady(p)).as("Ready condition").isTrue();
+                assertThat(p.getStatus().getConditions()).as("Ready condition")
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                assertThat(p.getMetadata().getAnnotations()).as("where its sidecar listens")
+                        .containsKey(WorkloadPods.INBOUND_PORT);
             });
             var svc = mesh.client().services().inNamespace(NS).withName("order-server").get();
             assertThat(svc.getSpec().getSelector()).containsEntry("app", "order-server");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class WatchedKindsClientTest {
+class UntypedClientTest {
     private KubernetesClient api;
     private KubernetesClient watched;
 
@@ -25,7 +25,7 @@ class WatchedKindsClientTest {
     void connect() {
         // Reading needs no server: the serialization is what is under test.
         api = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build()).build();
-        watched = WatchedKindsClient.to(api);
+        watched = UntypedClient.to(api);
     }
 
     @AfterEach
@@ -35,10 +35,10 @@ class WatchedKindsClientTest {
     }
 
     @Test
-    void aWatchEventsObjectOfEveryWatchedKindIsReadAsItsOwnType() {
+    void aWatchEventsObjectIsReadUntypedUnlessItIsAStatus() {
         KubernetesSerialization serialization = watched.getKubernetesSerialization();
-        // What the control plane's informers watch, plus the Status a failed watch sends.
-        for (Class<? extends KubernetesResource> kind : List.of(Pod.class, Service.class, Status.class,
+        // What the control plane's informers watch: read as maps, whatever the kind.
+        for (Class<? extends HasMetadata> kind : List.of(Pod.class, Service.class,
                 io.fabric8.istio.api.networking.v1.VirtualService.class,
                 io.fabric8.istio.api.networking.v1beta1.VirtualService.class,
                 io.fabric8.istio.api.networking.v1alpha3.VirtualService.class,
@@ -46,15 +46,20 @@ class WatchedKindsClientTest {
                 io.fabric8.istio.api.networking.v1beta1.DestinationRule.class,
                 io.fabric8.istio.api.networking.v1alpha3.DestinationRule.class)) {
             String json = "{\"apiVersion\":\"" + HasMetadata.getApiVersion(kind) + "\",\"kind\":\"" + HasMetadata.getKind(kind)
-                    + "\",\"metadata\":{\"name\":\"x\"}}";
-            assertThat(serialization.unmarshal(json, KubernetesResource.class))
-                    .as("an untyped object of kind %s read by the control plane's client", kind.getSimpleName())
-                    .isInstanceOf(kind);
+                    + "\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"hosts\":[\"a\"]}}";
+            Object read = serialization.unmarshal(json, KubernetesResource.class);
+            assertThat(read).as("an object of kind %s read by the control plane's client", kind.getSimpleName())
+                    .isInstanceOf(GenericKubernetesResource.class);
+            assertThat(((GenericKubernetesResource) read).<Object>get("spec", "hosts"))
+                    .as("its spec, kept as plain data").isEqualTo(List.of("a"));
         }
+        // The Status a failed watch sends is typed: the watch reads its code (410 Gone means re-list).
+        assertThat(serialization.unmarshal("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"code\":410}", KubernetesResource.class))
+                .as("a Status read by the control plane's client").isInstanceOf(Status.class);
     }
 
     @Test
-    void aKindItDoesNotWatchStaysGenericBecauseItNeverScansTheClasspath() {
+    void aKindTheDefaultClientWouldTypeStaysGenericBecauseItNeverScansTheClasspath() {
         Object configMap = watched.getKubernetesSerialization()
                 .unmarshal("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}", KubernetesResource.class);
         assertThat(configMap).as("a ConfigMap read by the control plane's client (a scan would have typed it)")
