@@ -1,10 +1,13 @@
 package io.k1s0.fault.localmesh;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,39 +21,89 @@ import java.util.stream.Stream;
 /**
  * Cold start of API + control plane + 3 workloads, each in a fresh JVM launched the way {@code ./fault-runner}
  * launches one (a classpath of jars only): without and with the class-data-sharing archive the launcher records
- * on its first run. Part of {@link SidecarHopBenchmark}'s table; run alone with
+ * on its first run. Each fresh JVM then applies a first VirtualService through {@link LocalMesh#client()}, as a
+ * test does, and times until it is in force: work the start leaves for later shows up there. Part of
+ * {@link SidecarHopBenchmark}'s table; run alone with
  * {@code java -cp <as there> io.k1s0.fault.localmesh.ColdStartBenchmark [runs]}.
  */
 final class ColdStartBenchmark {
     private static final String NS = "bench";
     private static final String ONCE = "--once";
     private static final String RESULT = "cold-start-ms=";
+    private static final String FIRST_CONFIG = "first-config-in-force-ms=";
 
-    /** Medians over fresh JVMs, in milliseconds. */
-    record ColdStarts(double withoutArchive, double withArchive, List<Double> without, List<Double> with) {}
+    /** One fresh JVM: its start, and from its start until a first VirtualService was in force, in milliseconds. */
+    record Once(double start, double untilFirstConfig) {}
+
+    /** Fresh JVMs without and with the archive; medians in milliseconds. */
+    record ColdStarts(List<Once> without, List<Once> with) {
+        double withoutArchive() {
+            return median(without.stream().map(Once::start).toList());
+        }
+
+        double withArchive() {
+            return median(with.stream().map(Once::start).toList());
+        }
+
+        double withArchiveUntilFirstConfig() {
+            return median(with.stream().map(Once::untilFirstConfig).toList());
+        }
+
+        static List<Long> rounded(List<Once> runs, java.util.function.ToDoubleFunction<Once> what) {
+            return runs.stream().map(o -> Math.round(what.applyAsDouble(o))).toList();
+        }
+    }
 
     private ColdStartBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(ONCE)) {
-            System.out.println(RESULT + Math.round(startThreeWorkloads()));
+            once();
             System.exit(0);   // the JVM writes a class-data archive at exit; nothing else runs after the mesh closed
         }
         ColdStarts c = measure(args.length > 0 ? Integer.parseInt(args[0]) : 3);
-        System.out.printf(Locale.ROOT, "cold start, median of fresh JVMs: %.0f ms without the archive %s, %.0f ms with it %s%n",
-                c.withoutArchive(), c.without(), c.withArchive(), c.with());
+        System.out.printf(Locale.ROOT, "cold start, median of fresh JVMs: %.0f ms without the archive %s, %.0f ms with it %s;"
+                        + " with it until a first VirtualService is in force %.0f ms %s%n",
+                c.withoutArchive(), ColdStarts.rounded(c.without(), Once::start), c.withArchive(), ColdStarts.rounded(c.with(), Once::start),
+                c.withArchiveUntilFirstConfig(), ColdStarts.rounded(c.with(), Once::untilFirstConfig));
+    }
+
+    /** Starts the 3-workload mesh, applies a VirtualService through the client tests get and waits until it is in force. */
+    private static void once() {
+        long t0 = System.nanoTime();
+        try (LocalMesh mesh = threeWorkloads().start()) {
+            long up = System.nanoTime();
+            mesh.client().resource("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: server-a, namespace: bench}
+                    spec:
+                      hosts: [server-a]
+                      http:
+                      - timeout: 3s
+                        route: [{destination: {host: server-a}}]
+                    """).create();
+            await("the first VirtualService in force").pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(30))
+                    .until(() -> mesh.meshConfig().service(NS, "server-a")
+                            .flatMap(s -> mesh.meshConfig().virtualService(NS, s)).isPresent());
+            System.out.println(RESULT + Math.round((up - t0) / 1e6));
+            System.out.println(FIRST_CONFIG + Math.round((System.nanoTime() - t0) / 1e6));
+        }
     }
 
     /** Milliseconds from {@code start()} until the 3-workload mesh is ready; the mesh is closed afterwards. */
     static double startThreeWorkloads() {
         long t0 = System.nanoTime();
-        try (LocalMesh mesh = LocalMesh.builder()
-                .workload(WorkloadSpec.of("client", NS))
-                .workload(WorkloadSpec.of("server-a", NS))
-                .workload(WorkloadSpec.of("server-b", NS))
-                .start()) {
+        try (LocalMesh mesh = threeWorkloads().start()) {
             return (System.nanoTime() - t0) / 1e6;
         }
+    }
+
+    private static LocalMesh.Builder threeWorkloads() {
+        return LocalMesh.builder()
+                .workload(WorkloadSpec.of("client", NS))
+                .workload(WorkloadSpec.of("server-a", NS))
+                .workload(WorkloadSpec.of("server-b", NS));
     }
 
     static ColdStarts measure(int runs) throws IOException, InterruptedException {
@@ -59,7 +112,7 @@ final class ColdStartBenchmark {
             String classpath = jarOnlyClasspath(work.resolve("probe.jar"));
             int jdk = Runtime.version().feature();
             Path archive = work.resolve(jdk >= 25 ? "bench.aot" : "bench.jsa");
-            List<Double> without = new ArrayList<>();
+            List<Once> without = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 without.add(runOnce(classpath, List.of()));
             }
@@ -78,11 +131,11 @@ final class ColdStartBenchmark {
             if (!Files.isRegularFile(archive)) {
                 throw new IllegalStateException("the recording run wrote no class-data archive at " + archive);
             }
-            List<Double> with = new ArrayList<>();
+            List<Once> with = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 with.add(runOnce(classpath, useArchive));
             }
-            return new ColdStarts(median(without), median(with), without, with);
+            return new ColdStarts(without, with);
         } finally {
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
@@ -90,7 +143,7 @@ final class ColdStartBenchmark {
         }
     }
 
-    private static double runOnce(String classpath, List<String> cdsOptions) throws IOException, InterruptedException {
+    private static Once runOnce(String classpath, List<String> cdsOptions) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(cdsOptions);
@@ -101,9 +154,13 @@ final class ColdStartBenchmark {
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("cold-start JVM failed: " + cmd + "\n" + out);
         }
-        return out.lines().filter(l -> l.startsWith(RESULT)).findFirst()
-                .map(l -> Double.parseDouble(l.substring(RESULT.length())))
-                .orElseThrow(() -> new IllegalStateException("no " + RESULT + " line from " + cmd + "\n" + out));
+        return new Once(result(out, RESULT, cmd), result(out, FIRST_CONFIG, cmd));
+    }
+
+    private static double result(String out, String key, List<String> cmd) {
+        return out.lines().filter(l -> l.startsWith(key)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(key.length())))
+                .orElseThrow(() -> new IllegalStateException("no " + key + " line from " + cmd + "\n" + out));
     }
 
     /**
