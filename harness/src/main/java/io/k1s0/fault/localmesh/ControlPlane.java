@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +55,20 @@ final class ControlPlane implements AutoCloseable {
      */
     record Stored<S>(ObjectMeta meta, String apiVersion, String kind, S spec, String unreadable) {
         String key() {
-            return meta.getNamespace() + "/" + meta.getName();
+            return key(meta);
         }
 
         String resourceVersion() {
             return Objects.toString(meta.getResourceVersion(), "");
+        }
+
+        /** What the validator says, or why the spec could not be read at all. */
+        List<String> problems(Function<S, List<String>> validate) {
+            return unreadable != null ? List.of(unreadable) : validate.apply(spec);
+        }
+
+        static String key(ObjectMeta meta) {
+            return meta.getNamespace() + "/" + meta.getName();
         }
     }
 
@@ -97,10 +107,7 @@ final class ControlPlane implements AutoCloseable {
         return cp;
     }
 
-    /**
-     * The client the control plane watches through. Registering the workloads through it as well builds Jackson's
-     * Pod and Service (de)serializers once per start instead of once per client (measured: 0.1–0.15 s of a cold start).
-     */
+    /** The client the control plane watches through; the local mesh registers its workloads through it too. */
     KubernetesClient client() {
         return client;
     }
@@ -141,16 +148,35 @@ final class ControlPlane implements AutoCloseable {
 
     /**
      * Builds Jackson's readers for the Istio specs on the rebuild thread now that the mesh is up, so that the first
-     * VirtualService a test applies takes effect as fast as later ones; until then nothing waits for them.
+     * VirtualService a test applies does not wait for them; the start did not either. The specs use the parts a
+     * fault test does, because fabric8 resolves Istio's one-of fields (a fault's abort, a duration) at first use.
      */
     void prepareSpecReaders() {
         if (!rebuilder.isShutdown()) {
             rebuilder.execute(() -> {
-                readSpec(Map.of(), VirtualService.class);
-                readSpec(Map.of(), DestinationRule.class);
+                try {
+                    readSpec(WARM_UP_VIRTUAL_SERVICE, VirtualService.class);
+                    readSpec(WARM_UP_DESTINATION_RULE, DestinationRule.class);
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("warming up the Istio spec readers failed; the first resource of a kind will build them", e);
+                }
             });
         }
     }
+
+    static final Map<String, Object> WARM_UP_VIRTUAL_SERVICE = Map.of("hosts", List.of("warm-up"), "http", List.of(Map.of(
+            "match", List.of(Map.of("uri", Map.of("prefix", "/"), "headers", Map.of("x", Map.of("exact", "y")))),
+            "fault", Map.of("abort", Map.of("httpStatus", 503, "percentage", Map.of("value", 1.0)),
+                    "delay", Map.of("fixedDelay", "1s", "percentage", Map.of("value", 1.0))),
+            "retries", Map.of("attempts", 1, "perTryTimeout", "1s", "retryOn", "5xx"),
+            "timeout", "1s",
+            "route", List.of(Map.of("destination", Map.of("host", "warm-up", "subset", "v1"), "weight", 100)))));
+
+    static final Map<String, Object> WARM_UP_DESTINATION_RULE = Map.of("host", "warm-up",
+            "subsets", List.of(Map.of("name", "v1", "labels", Map.of("version", "v1"))),
+            "trafficPolicy", Map.of("loadBalancer", Map.of("simple", "ROUND_ROBIN"),
+                    "connectionPool", Map.of("tcp", Map.of("maxConnections", 1), "http", Map.of("http1MaxPendingRequests", 1)),
+                    "outlierDetection", Map.of("consecutive5xxErrors", 1, "interval", "1s", "baseEjectionTime", "1s")));
 
     private void startInformers() {
         ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
@@ -175,8 +201,8 @@ final class ControlPlane implements AutoCloseable {
         for (String version : IstioCrds.DESTINATION_RULE.versions()) {
             drInformers.add(informer(IstioCrds.DESTINATION_RULE.context(version)));
         }
-        serviceInformer = informer(WorkloadPods.SERVICES);
-        podInformer = informer(WorkloadPods.PODS);
+        serviceInformer = informer(WorkloadResources.SERVICES);
+        podInformer = informer(WorkloadResources.PODS);
         List<SharedIndexInformer<GenericKubernetesResource>> all = new ArrayList<>(vsInformers);
         all.addAll(drInformers);
         all.add(serviceInformer);
@@ -216,7 +242,7 @@ final class ControlPlane implements AutoCloseable {
         List<MeshSnapshot.Accepted<DestinationRule>> acceptedDrs = new ArrayList<>();
         acceptedDr.keySet().retainAll(drs.stream().map(Stored::key).toList());
         for (Stored<DestinationRule> dr : drs) {
-            List<String> problems = dr.spec() == null ? List.of(dr.unreadable()) : IstioValidator.validate(dr.spec());
+            List<String> problems = dr.problems(IstioValidator::validate);
             Stored<DestinationRule> use = admit(dr, problems, acceptedDr);
             if (use != null) {
                 acceptedDrs.add(new MeshSnapshot.Accepted<>(
@@ -231,8 +257,8 @@ final class ControlPlane implements AutoCloseable {
         acceptedVs.keySet().retainAll(vss.stream().map(Stored::key).toList());
         List<MeshSnapshot.Accepted<VirtualService>> acceptedVss = new ArrayList<>();
         for (Stored<VirtualService> vs : vss) {
-            List<String> problems = vs.spec() == null ? List.of(vs.unreadable()) : IstioValidator.validate(vs.spec(), vs.meta().getNamespace(),
-                    (host, ns) -> subsets(acceptedDrs, HostNames.qualify(host, ns), ns));
+            List<String> problems = vs.problems(spec -> IstioValidator.validate(spec, vs.meta().getNamespace(),
+                    (host, ns) -> subsets(acceptedDrs, HostNames.qualify(host, ns), ns)));
             Stored<VirtualService> use = admit(vs, problems, acceptedVs);
             if (use != null) {
                 List<String> hosts = use.spec().getHosts().stream().map(h -> HostNames.qualify(h, use.meta().getNamespace())).toList();
@@ -313,7 +339,7 @@ final class ControlPlane implements AutoCloseable {
         List<GenericKubernetesResource> pods = podInformer.getStore().list();
         Map<String, ServiceTarget> result = new HashMap<>();
         for (GenericKubernetesResource svc : serviceInformer.getStore().list()) {
-            Optional<WorkloadPods.ServiceShape> shape = WorkloadPods.shape(svc);
+            Optional<WorkloadResources.ServiceShape> shape = WorkloadResources.shape(svc);
             if (shape.isEmpty()) {
                 continue;
             }
@@ -322,8 +348,8 @@ final class ControlPlane implements AutoCloseable {
             List<Endpoint> endpoints = new ArrayList<>();
             if (!selector.isEmpty()) {
                 for (GenericKubernetesResource pod : pods) {
-                    if (ns.equals(pod.getMetadata().getNamespace()) && WorkloadPods.selects(selector, pod) && WorkloadPods.isReady(pod)) {
-                        WorkloadPods.endpoint(pod).ifPresent(endpoints::add);
+                    if (ns.equals(pod.getMetadata().getNamespace()) && WorkloadResources.selects(selector, pod) && WorkloadResources.isReady(pod)) {
+                        WorkloadResources.endpoint(pod).ifPresent(endpoints::add);
                     }
                 }
             }
@@ -341,8 +367,7 @@ final class ControlPlane implements AutoCloseable {
         Map<String, GenericKubernetesResource> newest = new HashMap<>();
         for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
             for (GenericKubernetesResource r : informer.getStore().list()) {
-                newest.merge(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r,
-                        (a, b) -> resourceVersionOrder(a.getMetadata().getResourceVersion()) >= resourceVersionOrder(b.getMetadata().getResourceVersion()) ? a : b);
+                newest.merge(Stored.key(r.getMetadata()), r, (a, b) -> resourceVersionOrder(a) >= resourceVersionOrder(b) ? a : b);
             }
         }
         List<Stored<S>> stored = new ArrayList<>();
@@ -350,7 +375,8 @@ final class ControlPlane implements AutoCloseable {
             S spec = null;
             String unreadable = null;
             try {
-                spec = readSpec(r.getAdditionalProperties().getOrDefault("spec", Map.of()), type);
+                // A missing or null spec reads as an empty one, which the validator rejects for what it lacks.
+                spec = readSpec(Objects.requireNonNullElse(r.getAdditionalProperties().get("spec"), Map.of()), type);
             } catch (IllegalArgumentException e) {
                 unreadable = schemaProblem(r.getKind(), e);
             }
@@ -369,7 +395,11 @@ final class ControlPlane implements AutoCloseable {
         String why = Objects.toString(e.getMessage(), "unreadable");
         if (e.getCause() instanceof JsonMappingException mapping) {
             for (JsonMappingException.Reference ref : mapping.getPath()) {
-                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+                if (ref.getFieldName() != null) {
+                    path.append('.').append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
             }
             why = mapping.getOriginalMessage();
         }
@@ -381,9 +411,9 @@ final class ControlPlane implements AutoCloseable {
         return client.genericKubernetesResources(type).inAnyNamespace().runnableInformer(0);
     }
 
-    private static long resourceVersionOrder(String rv) {
+    private static long resourceVersionOrder(GenericKubernetesResource r) {
         try {
-            return Long.parseLong(rv);
+            return Long.parseLong(r.getMetadata().getResourceVersion());
         } catch (NumberFormatException e) {
             return -1;
         }

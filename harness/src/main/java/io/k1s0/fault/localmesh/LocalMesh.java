@@ -93,7 +93,7 @@ public final class LocalMesh implements AutoCloseable {
     public List<URI> proxiesFor(String workload, String namespace) {
         List<URI> proxies = replicas.stream()
                 .filter(r -> r.spec().name().equals(workload) && r.spec().namespace().equals(namespace))
-                .map(r -> URI.create("http://" + WorkloadPods.POD_IP + ":" + r.sidecar().outboundPort()))
+                .map(r -> URI.create("http://" + WorkloadResources.POD_IP + ":" + r.sidecar().outboundPort()))
                 .toList();
         if (proxies.isEmpty()) {
             throw new IllegalArgumentException("no workload " + namespace + "/" + workload + " in the local mesh; declared: " + workloadNames());
@@ -109,7 +109,7 @@ public final class LocalMesh implements AutoCloseable {
     private static List<MetricsEndpoint> metricsEndpoints(List<Replica> replicas) {
         return replicas.stream()
                 .map(r -> new MetricsEndpoint(r.spec().namespace(), r.pod(), r.spec().name(),
-                        URI.create("http://" + WorkloadPods.POD_IP + ":" + r.sidecar().adminPort() + "/stats/prometheus")))
+                        URI.create("http://" + WorkloadResources.POD_IP + ":" + r.sidecar().adminPort() + "/stats/prometheus")))
                 .toList();
     }
 
@@ -316,7 +316,7 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
 
-        /** A resource the mesh registers, untyped (see {@link WorkloadPods}), and where in the API it goes. */
+        /** A resource the mesh registers, untyped (see {@link WorkloadResources}), and where in the API it goes. */
         private record Registration(ResourceDefinitionContext type, GenericKubernetesResource resource) {}
 
         /** The workloads as Kubernetes sees them: namespaces (injection enabled), Services and one Pod per replica. */
@@ -326,15 +326,15 @@ public final class LocalMesh implements AutoCloseable {
             Set<String> services = new HashSet<>();
             for (WorkloadSpec w : workloads) {
                 if (namespaces.add(w.namespace())) {
-                    resources.add(new Registration(WorkloadPods.NAMESPACES, WorkloadPods.namespace(w.namespace())));
+                    resources.add(new Registration(WorkloadResources.NAMESPACES, WorkloadResources.namespace(w.namespace())));
                 }
                 if (services.add(w.namespace() + "/" + w.serviceName())) {
-                    resources.add(new Registration(WorkloadPods.SERVICES, WorkloadPods.service(w)));
+                    resources.add(new Registration(WorkloadResources.SERVICES, WorkloadResources.service(w)));
                 }
             }
             for (Replica r : replicas) {
-                resources.add(new Registration(WorkloadPods.PODS,
-                        WorkloadPods.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())));
+                resources.add(new Registration(WorkloadResources.PODS,
+                        WorkloadResources.pod(r.spec(), r.pod(), r.sidecar().inboundPort(), r.sidecar().adminPort())));
             }
             return resources;
         }

@@ -39,7 +39,7 @@ record PeerMetadata(String workload, String namespace, String app, String versio
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("peer metadata not serialisable", e);
         }
-        headers.set(ID_HEADER, "sidecar~" + WorkloadPods.POD_IP + "~" + podName + "." + namespace + "~" + namespace + ".svc.cluster.local");
+        headers.set(ID_HEADER, "sidecar~" + WorkloadResources.POD_IP + "~" + podName + "." + namespace + "~" + namespace + ".svc.cluster.local");
         return headers;
     }
 

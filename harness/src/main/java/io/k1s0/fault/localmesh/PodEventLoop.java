@@ -18,7 +18,7 @@ final class PodEventLoop {
 
     /** Every listener of a pod: loopback HTTP/1.1 on a free port (no h2c upgrade, which clients such as the JDK's would try). */
     static HttpServerOptions listenerOptions() {
-        return new HttpServerOptions().setHost(WorkloadPods.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
+        return new HttpServerOptions().setHost(WorkloadResources.POD_IP).setPort(0).setHttp2ClearTextEnabled(false);
     }
 
     static <T> Future<T> start(Vertx vertx, Supplier<Future<T>> startOnTheLoop) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,6 +148,46 @@ class ControlPlaneTest {
         assertThat(eventsAbout(client, NS, "schema-svc", ControlPlane.REJECTED_REASON).get(0).getMessage())
                 .as("Event message").contains("spec.http[0].retries does not fit Istio's VirtualService schema").contains("stays in force");
         assertThat(timeoutOf(NS, "schema-svc")).as("previous accepted version still in force").isEqualTo("3s");
+    }
+
+    @Test
+    void aDestinationRuleThatDoesNotFitIstiosSchemaTakesNoEffectAndIsReported() {
+        service(client, NS, "schema-dr", 80);
+        // First version already misfit: nothing to fall back to.
+        GenericKubernetesResource misfit = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: schema-dr, namespace: k1s0-service}
+                spec:
+                  host: schema-dr
+                  trafficPolicy: {outlierDetection: {consecutive5xxErrors: many}}
+                """, GenericKubernetesResource.class);
+        client.genericKubernetesResources(IstioCrds.DESTINATION_RULE.context("v1")).inNamespace(NS).resource(misfit).create();
+
+        await("RejectedConfig Event about schema-dr").atMost(PROPAGATION)
+                .until(() -> !eventsAbout(client, NS, "schema-dr", ControlPlane.REJECTED_REASON).isEmpty());
+        assertThat(eventsAbout(client, NS, "schema-dr", ControlPlane.REJECTED_REASON).get(0).getMessage()).as("Event message")
+                .contains("spec.trafficPolicy.outlierDetection.consecutive5xxErrors does not fit Istio's DestinationRule schema")
+                .contains("no previously accepted version");
+        MeshConfig c = mesh.meshConfig();
+        assertThat(c.service(NS, "schema-dr").flatMap(s -> c.destinationRule(NS, s))).as("DestinationRule in force").isEmpty();
+    }
+
+    @Test
+    void aVirtualServiceWithoutASpecIsRejectedAndLaterWritesStillTakeEffect() {
+        service(client, NS, "null-spec", 80);
+        GenericKubernetesResource noSpec = Untyped.object("networking.istio.io/v1", "VirtualService",
+                new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("null-spec").withNamespace(NS).build(), Map.of());
+        noSpec.setAdditionalProperty("spec", null);   // "spec": null, as an untyped client or kubectl can store it
+        client.genericKubernetesResources(IstioCrds.VIRTUAL_SERVICE.context("v1")).inNamespace(NS).resource(noSpec).create();
+        await("RejectedConfig Event about null-spec").atMost(PROPAGATION)
+                .until(() -> !eventsAbout(client, NS, "null-spec", ControlPlane.REJECTED_REASON).isEmpty());
+        assertThat(eventsAbout(client, NS, "null-spec", ControlPlane.REJECTED_REASON).get(0).getMessage())
+                .as("Event message names what the empty spec lacks").contains("hosts");
+
+        service(client, NS, "after-null", 80);
+        apply(client, vs(NS, "after-null", "after-null", "- timeout: 4s\n  route: [{destination: {host: after-null}}]"));
+        await("a later VirtualService still reaches the snapshot").atMost(PROPAGATION).until(() -> "4s".equals(timeoutOf(NS, "after-null")));
     }
 
     @Test

@@ -42,7 +42,7 @@ class LocalMeshTest {
                 assertThat(p.getStatus().getConditions()).as("Ready condition")
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
                 assertThat(p.getMetadata().getAnnotations()).as("where its sidecar listens")
-                        .containsKey(WorkloadPods.INBOUND_PORT);
+                        .containsKey(WorkloadResources.INBOUND_PORT);
             });
             var svc = mesh.client().services().inNamespace(NS).withName("order-server").get();
             assertThat(svc.getSpec().getSelector()).containsEntry("app", "order-server");

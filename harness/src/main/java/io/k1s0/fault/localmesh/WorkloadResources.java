@@ -15,26 +15,20 @@ import java.util.Optional;
  * How a local replica appears in the embedded API: a Running, Ready Pod on 127.0.0.1 whose annotations say
  * where its sidecar listens, a Service selecting the workload's pods, and the workload's namespace.
  *
- * <p>These are written and read untyped, as the few fields the control plane uses: Jackson's
- * deserializers for the typed Pod and Service models take 0.3–0.5 s of CPU to build in a fresh JVM
- * (docs/local-mesh-benchmark.md), on the start path of every cold local mesh.
+ * <p>They are written and read {@link Untyped untyped}, as the few fields the control plane uses: the typed Pod and
+ * Service deserializers take 0.4–0.7 s of CPU to build in a fresh JVM, on the start path of every cold local mesh.
  */
-final class WorkloadPods {
+final class WorkloadResources {
     static final String ANNOTATION_PREFIX = "local-mesh.k1s0.io/";
     static final String INBOUND_PORT = ANNOTATION_PREFIX + "inbound-port";
     static final String WORKLOAD = ANNOTATION_PREFIX + "workload";
     static final String POD_IP = "127.0.0.1";
 
-    static final ResourceDefinitionContext PODS = core("Pod", "pods", true);
-    static final ResourceDefinitionContext SERVICES = core("Service", "services", true);
-    static final ResourceDefinitionContext NAMESPACES = core("Namespace", "namespaces", false);
+    static final ResourceDefinitionContext PODS = Untyped.kind("", "v1", "Pod", "pods", true);
+    static final ResourceDefinitionContext SERVICES = Untyped.kind("", "v1", "Service", "services", true);
+    static final ResourceDefinitionContext NAMESPACES = Untyped.kind("", "v1", "Namespace", "namespaces", false);
 
-    private WorkloadPods() {}
-
-    private static ResourceDefinitionContext core(String kind, String plural, boolean namespaced) {
-        return new ResourceDefinitionContext.Builder()
-                .withGroup("").withVersion("v1").withKind(kind).withPlural(plural).withNamespaced(namespaced).build();
-    }
+    private WorkloadResources() {}
 
     static GenericKubernetesResource pod(WorkloadSpec spec, String podName, int inboundPort, int metricsPort) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -56,19 +50,19 @@ final class WorkloadPods {
         status.put("hostIP", POD_IP);
         status.put("startTime", now);
         status.put("conditions", List.of(condition("Ready", now), condition("ContainersReady", now)));
-        return resource("Pod", meta, Map.of("spec", podSpec, "status", status));
+        return Untyped.object("v1", "Pod", meta, Map.of("spec", podSpec, "status", status));
     }
 
     /** A namespace with sidecar injection enabled, as the platform labels its workload namespaces. */
     static GenericKubernetesResource namespace(String name) {
         ObjectMeta meta = new ObjectMetaBuilder().withName(name).addToLabels("istio-injection", "enabled").build();
-        return resource("Namespace", meta, Map.of());
+        return Untyped.object("v1", "Namespace", meta, Map.of());
     }
 
     static GenericKubernetesResource service(WorkloadSpec spec) {
         ObjectMeta meta = new ObjectMetaBuilder().withName(spec.serviceName()).withNamespace(spec.namespace()).build();
         Map<String, Object> port = Map.of("name", "http", "protocol", "TCP", "port", spec.servicePort(), "targetPort", spec.servicePort());
-        return resource("Service", meta, Map.of("spec", Map.of("selector", Map.of("app", spec.app()), "ports", List.of(port))));
+        return Untyped.object("v1", "Service", meta, Map.of("spec", Map.of("selector", Map.of("app", spec.app()), "ports", List.of(port))));
     }
 
     private static Map<String, Object> container(String name, String image, int port, String portName) {
@@ -77,15 +71,6 @@ final class WorkloadPods {
 
     private static Map<String, Object> condition(String type, String now) {
         return Map.of("type", type, "status", "True", "lastTransitionTime", now);
-    }
-
-    private static GenericKubernetesResource resource(String kind, ObjectMeta meta, Map<String, Object> fields) {
-        GenericKubernetesResource r = new GenericKubernetesResource();
-        r.setApiVersion("v1");
-        r.setKind(kind);
-        r.setMetadata(meta);
-        fields.forEach(r::setAdditionalProperty);
-        return r;
     }
 
     static boolean selects(Map<String, String> selector, GenericKubernetesResource pod) {
@@ -114,18 +99,30 @@ final class WorkloadPods {
                 Integer.parseInt(annotations.get(INBOUND_PORT))));
     }
 
-    /** A Service's selector and first port, if it has a port; {@code spec.ports[0].port} must be a number. */
+    /** A Service's selector and first port. */
     record ServiceShape(Map<String, String> selector, int port) {}
 
+    /**
+     * The Service's selector and first port, if it has one. A port written as a string of digits counts, as fabric8's
+     * typed Service read it; a real API server would have refused it.
+     */
     static Optional<ServiceShape> shape(GenericKubernetesResource service) {
-        if (!(service.get("spec", "ports") instanceof List<?> ports) || ports.isEmpty()
-                || !(ports.get(0) instanceof Map<?, ?> first) || !(first.get("port") instanceof Number port)) {
+        if (!(service.get("spec", "ports") instanceof List<?> ports) || ports.isEmpty() || !(ports.get(0) instanceof Map<?, ?> first)) {
+            return Optional.empty();
+        }
+        Object portValue = first.get("port");
+        int port;
+        if (portValue instanceof Number n) {
+            port = n.intValue();
+        } else if (portValue instanceof String digits && digits.matches("\\d{1,5}")) {
+            port = Integer.parseInt(digits);
+        } else {
             return Optional.empty();
         }
         Map<String, String> selector = new LinkedHashMap<>();
         if (service.get("spec", "selector") instanceof Map<?, ?> labels) {
             labels.forEach((k, v) -> selector.put(String.valueOf(k), String.valueOf(v)));
         }
-        return Optional.of(new ServiceShape(selector, port.intValue()));
+        return Optional.of(new ServiceShape(selector, port));
     }
 }
