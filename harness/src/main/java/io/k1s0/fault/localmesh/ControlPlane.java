@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +89,10 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, Stored<DestinationRule>> acceptedDr = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
     private long nextVersion = 1;
+    // Each informer object's spec as read by the last rebuild: an informer replaces the object on every change, so
+    // one that is still there reads the same and a pod or service change does not convert every spec again.
+    private Map<GenericKubernetesResource, Stored<?>> readBefore = new IdentityHashMap<>();
+    private Map<GenericKubernetesResource, Stored<?>> readNow = new IdentityHashMap<>();
 
     private ControlPlane(KubernetesClient client) {
         this.client = client;
@@ -237,6 +242,7 @@ final class ControlPlane implements AutoCloseable {
     }
 
     private void rebuild() {
+        readNow = new IdentityHashMap<>();
         Map<String, ServiceTarget> services = services();
         List<Stored<DestinationRule>> drs = newestPerKey(drInformers, DestinationRule.class);
         List<MeshSnapshot.Accepted<DestinationRule>> acceptedDrs = new ArrayList<>();
@@ -273,6 +279,7 @@ final class ControlPlane implements AutoCloseable {
         current.set(snapshot);
         LOG.debug("published {}", snapshot);
         waiters.forEach(w -> w.offer(snapshot));
+        readBefore = readNow;
     }
 
     /** Accepts a valid resource; for an invalid one reports it once and falls back to its last accepted version. */
@@ -372,17 +379,27 @@ final class ControlPlane implements AutoCloseable {
         }
         List<Stored<S>> stored = new ArrayList<>();
         for (GenericKubernetesResource r : newest.values()) {
-            S spec = null;
-            String unreadable = null;
-            try {
-                // A missing or null spec reads as an empty one, which the validator rejects for what it lacks.
-                spec = readSpec(Objects.requireNonNullElse(r.getAdditionalProperties().get("spec"), Map.of()), type);
-            } catch (IllegalArgumentException e) {
-                unreadable = schemaProblem(r.getKind(), e);
+            @SuppressWarnings("unchecked")   // readBefore maps each object to what it was read as, here always type
+            Stored<S> s = (Stored<S>) readBefore.get(r);
+            if (s == null) {
+                s = read(r, type);
             }
-            stored.add(new Stored<>(r.getMetadata(), r.getApiVersion(), r.getKind(), spec, unreadable));
+            readNow.put(r, s);
+            stored.add(s);
         }
         return stored;
+    }
+
+    private <S> Stored<S> read(GenericKubernetesResource r, Class<S> type) {
+        S spec = null;
+        String unreadable = null;
+        try {
+            // A missing or null spec reads as an empty one, which the validator rejects for what it lacks.
+            spec = readSpec(Objects.requireNonNullElse(r.getAdditionalProperties().get("spec"), Map.of()), type);
+        } catch (IllegalArgumentException e) {
+            unreadable = schemaProblem(r.getKind(), e);
+        }
+        return new Stored<>(r.getMetadata(), r.getApiVersion(), r.getKind(), spec, unreadable);
     }
 
     private <S> S readSpec(Object spec, Class<S> type) {

@@ -191,6 +191,20 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aChangeElsewhereRebuildsWithoutReadingAnUnchangedVirtualServiceAgain() {
+        service(client, NS, "kept-spec", 80);
+        apply(client, vs(NS, "kept-spec", "kept-spec", "- timeout: 6s\n  route: [{destination: {host: kept-spec}}]"));
+        await("VirtualService in force").atMost(PROPAGATION).until(() -> "6s".equals(timeoutOf(NS, "kept-spec")));
+        VirtualService before = vsFor(NS, "kept-spec").orElseThrow();
+
+        service(client, NS, "unrelated-change", 80);
+        await("the new Service reaches a snapshot").atMost(PROPAGATION)
+                .until(() -> mesh.meshConfig().service(NS, "unrelated-change").isPresent());
+        assertThat(vsFor(NS, "kept-spec").orElseThrow()).as("the spec in the rebuilt snapshot: the one read before, not a new read")
+                .isSameAs(before);
+    }
+
+    @Test
     void trafficKeepsFlowingWhileAnInvalidVirtualServiceIsRejected() throws Exception {
         apply(client, vs(NS, "order-server-broken", "order-server", "- fault: {abort: {httpStatus: 700, percentage: {value: 100}}}\n  route: [{destination: {host: order-server}}]"));
         await("rejection reported").atMost(PROPAGATION)
