@@ -14,10 +14,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +47,7 @@ final class EnvoyOutbound implements OutboundHandler {
     private final StatsSink stats;
     private final RandomGenerator random;
     private final LongSupplier clock;
-    private final HttpClient client;
+    private final UpstreamConnections connections = new UpstreamConnections();
     private final RequestMirror mirror;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
     private volatile SnapshotCache cache = new SnapshotCache(null);
@@ -75,10 +72,7 @@ final class EnvoyOutbound implements OutboundHandler {
         this.stats = stats;
         this.random = random;
         this.clock = clock;
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) ClusterPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis()),
-                new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1));
-        this.mirror = new RequestMirror(client, random, stats);
+        this.mirror = new RequestMirror(connections, random, stats);
         // Sweeps run lazily on the interval grid whenever a cluster is used; with the real clock a 1 s tick also
         // runs them for idle clusters, so the ejections_active gauge falls without traffic, as Envoy's timer does.
         this.sweepTimer = sweepInBackground ? vertx.setPeriodic(1000, id -> clusters.values().forEach(UpstreamCluster::ejectedHosts)) : -1;
@@ -88,7 +82,7 @@ final class EnvoyOutbound implements OutboundHandler {
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }
-        return client.close();
+        return connections.close();
     }
 
     /** Takes ownership of {@code headers}: they are matched on, then forwarded without a copy. */
@@ -269,10 +263,10 @@ final class EnvoyOutbound implements OutboundHandler {
             return;
         }
         if (routed.route() != null) {
-            mirror.mirror(routed.route(), routed.request(), d -> cluster(routed.mesh(), destinationNamespace, d));
+            mirror.mirror(context, routed.route(), routed.request(), d -> cluster(routed.mesh(), destinationNamespace, d));
         }
         ClusterChoice c = choice.get();
-        new RouterCall(vertx, context, client, random, stats, c.cluster(), c.service(), routed.retry(), routed.timeout(),
+        new RouterCall(vertx, context, connections, random, stats, c.cluster(), c.service(), routed.retry(), routed.timeout(),
                 routed.request(), flags, start, promise).start();
     }
 

@@ -4,10 +4,8 @@ import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMirrorPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,18 +22,18 @@ import org.slf4j.LoggerFactory;
 final class RequestMirror {
     private static final Logger LOG = LoggerFactory.getLogger(RequestMirror.class);
 
-    private final HttpClient client;
+    private final UpstreamConnections connections;
     private final RandomGenerator random;
     private final StatsSink stats;
 
-    RequestMirror(HttpClient client, RandomGenerator random, StatsSink stats) {
-        this.client = client;
+    RequestMirror(UpstreamConnections connections, RandomGenerator random, StatsSink stats) {
+        this.connections = connections;
         this.random = random;
         this.stats = stats;
     }
 
     /** {@code mirror} + {@code mirrorPercentage} (absent = 100 %, legacy integer {@code mirrorPercent}) and {@code mirrors[]}. */
-    void mirror(HTTPRoute route, UpstreamRequest request, Function<Destination, Optional<EnvoyOutbound.ClusterChoice>> clusters) {
+    void mirror(Context context, HTTPRoute route, UpstreamRequest request, Function<Destination, Optional<EnvoyOutbound.ClusterChoice>> clusters) {
         List<HTTPMirrorPolicy> mirrors = new ArrayList<>();
         if (route.getMirror() != null) {
             Percent percentage = route.getMirrorPercentage() != null ? route.getMirrorPercentage()
@@ -55,11 +53,11 @@ final class RequestMirror {
                 LOG.debug("Mirror destination {} has no cluster; skipped", m.getDestination().getHost());
                 continue;
             }
-            shadow(request, choice.get());
+            shadow(context, request, choice.get());
         }
     }
 
-    private void shadow(UpstreamRequest request, EnvoyOutbound.ClusterChoice choice) {
+    private void shadow(Context context, UpstreamRequest request, EnvoyOutbound.ClusterChoice choice) {
         UpstreamCluster cluster = choice.cluster();
         Endpoint host = cluster.pick(Set.of());
         if (host == null) {
@@ -67,22 +65,14 @@ final class RequestMirror {
         }
         stats.increment(cluster.name(), "upstream_rq_total", 1);
         UpstreamRequest copy = new UpstreamRequest(request.method(), request.shadowAuthority(), request.pathAndQuery(),
-                request.headers(), request.body());
-        RequestOptions options = new RequestOptions()
-                .setMethod(copy.method())
-                .setServer(SocketAddress.inetSocketAddress(host.port(), host.address()))
-                .setHost(copy.authorityHost())
-                .setPort(copy.authorityPort(choice.service().port()))
-                .setURI(copy.pathAndQuery())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(copy.headers()));
-        client.request(options)
-                .compose(r -> r.send(copy.body()))
-                .compose(r -> r.body().map(b -> r.statusCode()))
-                .onComplete(ar -> {
+                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), request.body());
+        ClusterPolicy policy = cluster.policy();
+        connections.send(context, cluster.name(), host, copy, policy.connectTimeout().toMillis(), policy.pool().maxRequestsPerConnection(),
+                done -> {
                     // The mirror cluster's outlier detection still sees the copy's outcome; the caller never does.
-                    cluster.recordOutcome(host, ar.succeeded() ? ar.result() : 503);
-                    if (ar.failed()) {
-                        LOG.debug("Shadow request to {} failed: {}", cluster.name(), ar.cause().toString());
+                    cluster.recordOutcome(host, done.succeeded() ? done.result().status() : 503);
+                    if (done.failed()) {
+                        LOG.debug("Shadow request to {} failed: {}", cluster.name(), done.cause().toString());
                     }
                 });
     }

@@ -5,10 +5,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,7 +22,7 @@ final class RouterCall {
 
     private final Vertx vertx;
     private final Context context;
-    private final HttpClient client;
+    private final UpstreamConnections connections;
     private final RandomGenerator random;
     private final StatsSink stats;
     private final UpstreamCluster cluster;
@@ -57,7 +53,7 @@ final class RouterCall {
         boolean holdsRetry;
         boolean finished;
         long perTryTimer = -1;
-        HttpClientRequest httpRequest;
+        UpstreamConnections.Exchange exchange;
 
         Attempt(Endpoint host, int number, boolean holdsRetry) {
             this.host = host;
@@ -71,14 +67,12 @@ final class RouterCall {
         }
     }
 
-    private record UpstreamResponse(int status, MultiMap headers, Buffer body) {}
-
-    RouterCall(Vertx vertx, Context context, HttpClient client, RandomGenerator random, StatsSink stats, UpstreamCluster cluster,
+    RouterCall(Vertx vertx, Context context, UpstreamConnections connections, RandomGenerator random, StatsSink stats, UpstreamCluster cluster,
             ServiceTarget service, RetryPolicy retry, Duration timeout, UpstreamRequest request, Set<String> flags, long startNanos,
             Promise<ProxiedExchange> result) {
         this.vertx = vertx;
         this.context = context;
-        this.client = client;
+        this.connections = connections;
         this.random = random;
         this.stats = stats;
         this.cluster = cluster;
@@ -144,41 +138,17 @@ final class RouterCall {
         if (retry.perTryTimeout() != null) {
             a.perTryTimer = vertx.setTimer(Math.max(1, retry.perTryTimeout().toMillis()), id -> onPerTryTimeout(a));
         }
-        // Attempts run one after another, so each sets its count on the one header map (Vert.x copies it into the request).
-        MultiMap headers = request.headers().set("x-envoy-attempt-count", Integer.toString(a.number));
-        RequestOptions options = new RequestOptions()
-                .setMethod(request.method())
-                .setServer(SocketAddress.inetSocketAddress(a.host.port(), a.host.address()))
-                .setHost(request.authorityHost())
-                .setPort(request.authorityPort(servicePort))
-                .setURI(request.pathAndQuery())
-                .setHeaders(headers)
-                .setConnectTimeout(cluster.policy().connectTimeout().toMillis());
-        client.request(options).onComplete(created -> {
-            if (created.failed()) {
-                onReset(a, classify(created.cause()));
-                return;
-            }
-            HttpClientRequest httpRequest = created.result();
-            a.httpRequest = httpRequest;
-            if (a.finished) {
-                httpRequest.reset();
-                return;
-            }
-            if (cluster.lastRequestOnConnection(httpRequest.connection())) {
-                // maxRequestsPerConnection: the Nth request asks to close, so the pool never reuses the connection.
-                httpRequest.putHeader("connection", "close");
-            }
-            httpRequest.send(request.body())
-                    .compose(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(), response.headers(), body)))
-                    .onComplete(done -> {
-                        if (done.succeeded()) {
-                            onResponse(a, done.result());
-                        } else {
-                            onReset(a, classify(done.cause()));
-                        }
-                    });
-        });
+        // Attempts run one after another, so each sets its count on the one header map (the request copies it).
+        request.headers().set("x-envoy-attempt-count", Integer.toString(a.number));
+        ClusterPolicy policy = cluster.policy();
+        a.exchange = connections.send(context, cluster.name(), a.host, request, policy.connectTimeout().toMillis(),
+                policy.pool().maxRequestsPerConnection(), done -> {
+                    if (done.succeeded()) {
+                        onResponse(a, done.result());
+                    } else {
+                        onReset(a, classify(done.cause()));
+                    }
+                });
     }
 
     private static RetryPolicy.Reset classify(Throwable cause) {
@@ -190,7 +160,7 @@ final class RouterCall {
         return RetryPolicy.Reset.CONNECTION_TERMINATION;
     }
 
-    private void onResponse(Attempt a, UpstreamResponse response) {
+    private void onResponse(Attempt a, UpstreamConnections.Response response) {
         if (a.finished || done) {
             return;
         }
@@ -231,8 +201,8 @@ final class RouterCall {
         stats.increment(cluster.name(), "upstream_rq_per_try_timeout", 1);
         // End the attempt before resetting: a reset completes the send future at once, and that must not count as UC.
         endAttempt(a);
-        if (a.httpRequest != null) {
-            a.httpRequest.reset();
+        if (a.exchange != null) {
+            a.exchange.reset();
         }
         cluster.recordOutcome(a.host, 504);
         Runnable finish = () -> finishLocal(504, "upstream request timeout", ResponseFlags.UPSTREAM_REQUEST_TIMEOUT, MultiMap.caseInsensitiveMultiMap());
@@ -253,8 +223,8 @@ final class RouterCall {
         if (a != null && !a.finished) {
             boolean inFlight = a.holdsSlot;
             endAttempt(a);
-            if (a.httpRequest != null) {
-                a.httpRequest.reset();
+            if (a.exchange != null) {
+                a.exchange.reset();
             }
             if (inFlight) {
                 cluster.recordOutcome(a.host, 504);
@@ -318,7 +288,7 @@ final class RouterCall {
         }
     }
 
-    private void finishUpstream(Attempt a, UpstreamResponse response) {
+    private void finishUpstream(Attempt a, UpstreamConnections.Response response) {
         MultiMap headers = HopByHop.removeFrom(response.headers());
         headers.set("x-envoy-upstream-service-time", Long.toString((System.nanoTime() - startNanos) / 1_000_000));
         finish(response.status(), headers, response.body(), a.host);

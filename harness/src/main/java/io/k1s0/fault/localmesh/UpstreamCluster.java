@@ -1,12 +1,10 @@
 package io.k1s0.fault.localmesh;
 
-import io.vertx.core.http.HttpConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -30,7 +28,6 @@ final class UpstreamCluster {
     private final OutlierDetector outlier;
     private final ConnectionPool pool = new ConnectionPool();
     private final Map<String, Integer> activePerHost = new HashMap<>();
-    private final Map<HttpConnection, Integer> requestsPerConnection = new WeakHashMap<>();
     private List<Endpoint> endpoints = List.of();
     private ClusterPolicy policy = ClusterPolicy.DEFAULT;
     private long roundRobin;
@@ -145,15 +142,6 @@ final class UpstreamCluster {
             activePerHost.merge(hostKey(host), -1, Integer::sum);
         }
         return wasQueued;
-    }
-
-    /** Counts a request on {@code connection}; true when it is the last one {@code maxRequestsPerConnection} allows. */
-    synchronized boolean lastRequestOnConnection(HttpConnection connection) {
-        int max = policy.pool().maxRequestsPerConnection();
-        if (max <= 0 || connection == null) {
-            return false;
-        }
-        return requestsPerConnection.merge(connection, 1, Integer::sum) >= max;
     }
 
     synchronized boolean tryStartRetry() {
