@@ -142,8 +142,9 @@ final class EnvoyOutbound implements OutboundHandler {
                 return;
             }
         }
-        // Route matching has read the headers as the caller sent them; from here they are the forwarded ones.
-        MultiMap forwarded = HopByHop.removeFrom(headers).remove("host");
+        // Route matching has read the headers as the caller sent them; from here they are the forwarded ones. The
+        // listener has answered any Expect: 100-continue itself, so, as Envoy does, it is not forwarded.
+        MultiMap forwarded = HopByHop.removeFrom(headers).remove("host").remove("expect");
         if (!forwarded.contains("x-request-id")) {
             forwarded.set("x-request-id", requestId());
         }

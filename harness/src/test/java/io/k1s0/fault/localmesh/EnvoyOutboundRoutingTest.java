@@ -92,10 +92,10 @@ class EnvoyOutboundRoutingTest {
     }
 
     @Test
-    void hopByHopHeadersAreDroppedAndEveryRequestGetsItsOwnVersion4RequestIdUnlessItHasOne() {
+    void hopByHopHeadersAndExpectAreDroppedAndEveryRequestGetsItsOwnVersion4RequestIdUnlessItHasOne() {
         mesh.apply(reviews().build());
         MultiMap sent = MeshFixture.headers("host", "reviews", "Proxy-Connection", "keep-alive", "Keep-Alive", "timeout=5",
-                "TE", "trailers", "Upgrade", "h2c", "x-test", "kept");
+                "TE", "trailers", "Upgrade", "h2c", "Expect", "100-continue", "x-test", "kept");
 
         for (int i = 0; i < 3; i++) {
             assertThat(mesh.send(HttpMethod.GET, "reviews", 80, "/", sent).status()).isEqualTo(200);
@@ -107,8 +107,8 @@ class EnvoyOutboundRoutingTest {
                 .sorted(java.util.Comparator.comparingLong(FakeUpstream.Received::atNanos)).map(FakeUpstream.Received::headers).toList();
         assertThat(seen).hasSize(4);
         for (Map<String, String> h : seen.subList(0, 3)) {
-            assertThat(h).as("hop-by-hop headers are the proxy's, never forwarded")
-                    .doesNotContainKeys("proxy-connection", "keep-alive", "te", "upgrade")
+            assertThat(h).as("hop-by-hop headers are the proxy's, and Expect the listener answered: never forwarded")
+                    .doesNotContainKeys("proxy-connection", "keep-alive", "te", "upgrade", "expect")
                     .containsEntry("x-test", "kept").containsEntry("x-forwarded-proto", "http");
             assertThat(java.util.UUID.fromString(h.get("x-request-id")).version()).as("x-request-id is a random UUID").isEqualTo(4);
         }

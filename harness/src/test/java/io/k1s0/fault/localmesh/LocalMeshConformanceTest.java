@@ -196,6 +196,17 @@ class LocalMeshConformanceTest {
     }
 
     @Test
+    @DisplayName("A POST with Expect: 100-continue gets the sidecar's 100 Continue at once and its body reaches the workload")
+    void expectContinueIsAnsweredByTheSidecar() throws Exception {
+        String body = "x".repeat(4096);
+        // The JDK's client sends the body only after a 100 Continue: a listener that does not answer it times this out.
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(HOST + "/orders")).expectContinue(true)
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("status of a POST with Expect: 100-continue").isEqualTo(200);
+        assertThat(r.body()).as("the echo workload got the whole body").isEqualTo(body);
+    }
+
+    @Test
     @DisplayName("Outlier detection ejects the bad replica; envoy_cluster_outlier_detection_ejections_enforced_total counts it")
     void outlierDetectionEjectsTheBadReplica() throws Exception {
         mesh.close();

@@ -202,6 +202,27 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    void anInterimResponseIsSkippedAndTheFinalOneAnswers() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = raw.accept()) {
+                    readRequestHead(s.getInputStream());
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 5\r\nconnection: close\r\n\r\nfinal"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            UpstreamConnections.Response response = ok(endpoint(raw.getLocalPort()), get("/"), 0);
+            served.get(5, TimeUnit.SECONDS);
+            assertThat(response.status()).as("status after a 100 Continue").isEqualTo(201);
+            assertThat(response.body().toString()).as("body of the final response").isEqualTo("final");
+        }
+    }
+
+    @Test
     void resetClosesTheConnectionAndTheAbandonedRequestNeverAnswers() throws Exception {
         Endpoint host = server(held::add);   // never answers
         AtomicInteger answers = new AtomicInteger();
