@@ -147,6 +147,7 @@ final class ColdStartBenchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(cdsOptions);
+        cmd.addAll(LauncherJvmOptions.read());
         cmd.addAll(List.of("-Xlog:cds=off,cds+dynamic=off", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", classpath, ColdStartBenchmark.class.getName(), ONCE));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

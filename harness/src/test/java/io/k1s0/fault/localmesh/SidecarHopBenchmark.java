@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  *       the same sitting.</li>
  * </ul>
  * Run: {@code mvn -q -o -pl harness test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt} then
- * {@code java -cp harness/target/test-classes:harness/target/classes:$(cat harness/cp.txt) io.k1s0.fault.localmesh.SidecarHopBenchmark [rate] [seconds]}.
+ * {@code java -XX:+UseSerialGC -cp harness/target/test-classes:harness/target/classes:$(cat harness/cp.txt) io.k1s0.fault.localmesh.SidecarHopBenchmark [rate] [seconds]}
+ * from the repository root: its JVM must run with the launcher's options ({@link LauncherJvmOptions}), and the cold
+ * starts' fresh JVMs get them.
  */
 final class SidecarHopBenchmark {
     private static final String NS = "bench";
@@ -49,6 +51,7 @@ final class SidecarHopBenchmark {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        LauncherJvmOptions.requireInThisJvm();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
 
         ColdStartBenchmark.ColdStarts cold = ColdStartBenchmark.measure(3);
