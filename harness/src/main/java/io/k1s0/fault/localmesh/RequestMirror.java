@@ -5,7 +5,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMirrorPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import io.vertx.core.Context;
-import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,8 +63,9 @@ final class RequestMirror {
             return;
         }
         stats.increment(cluster.name(), "upstream_rq_total", 1);
+        // send() writes the headers into the request it builds before returning, so the copy shares the caller's map.
         UpstreamRequest copy = new UpstreamRequest(request.method(), request.shadowAuthority(), request.pathAndQuery(),
-                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), request.body());
+                request.headers(), request.body());
         ClusterPolicy policy = cluster.policy();
         connections.send(context, cluster.name(), host, copy, policy.connectTimeout().toMillis(), policy.pool().maxRequestsPerConnection(),
                 done -> {

@@ -30,7 +30,6 @@ final class RouterCall {
     private final RetryPolicy retry;
     private final Duration timeout;
     private final UpstreamRequest request;
-    private final int servicePort;
     private final Set<String> flags;
     private final long startNanos;
     private final Promise<ProxiedExchange> result;
@@ -80,7 +79,6 @@ final class RouterCall {
         this.retry = retry;
         this.timeout = timeout;
         this.request = request;
-        this.servicePort = service.port();
         this.flags = new LinkedHashSet<>(flags);
         this.startNanos = startNanos;
         this.result = result;
@@ -199,7 +197,7 @@ final class RouterCall {
             return;
         }
         stats.increment(cluster.name(), "upstream_rq_per_try_timeout", 1);
-        // End the attempt before resetting: a reset completes the send future at once, and that must not count as UC.
+        // End the attempt before resetting: whatever the abandoned exchange still reports is then ignored.
         endAttempt(a);
         if (a.exchange != null) {
             a.exchange.reset();

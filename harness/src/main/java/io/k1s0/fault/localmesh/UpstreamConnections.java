@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,6 +29,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One sidecar's HTTP/1.1 connections to upstream hosts, as Envoy keeps a keep-alive pool per cluster and
@@ -50,6 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UpstreamConnections {
     /** Whole responses up to this size; a bigger one is a connection termination, as a proxy buffer overflow would be. */
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    /** Envoy's default limit on a message's headers, 60 KiB; a response over it is a protocol error, as in Envoy. */
+    private static final int MAX_HEADER_BYTES = 60 * 1024;
+    private static final int MAX_INITIAL_LINE_BYTES = 4096;
+    private static final int MAX_CHUNK_BYTES = 8192;
 
     /** Idle connections per event loop, each map touched only on its loop: pooling needs no lock. */
     private final Map<EventLoop, Map<PoolKey, ArrayDeque<Connection>>> idle = new ConcurrentHashMap<>();
@@ -77,23 +83,29 @@ final class UpstreamConnections {
             int maxRequestsPerConnection, Handler<Future<Response>> onDone) {
         ContextInternal ctx = (ContextInternal) context;
         EventLoop loop = ctx.nettyEventLoop();
-        Call call = new Call(ctx, onDone);
+        Call call = new Call(ctx, loop, onDone);
         if (closed) {
             call.fail(new IOException("local mesh sidecar is closing"));
             return call;
         }
         PoolKey key = new PoolKey(cluster, host.address(), host.port());
         DefaultFullHttpRequest message = message(request);
+        Transport transport = ((VertxInternal) ctx.owner()).transport();   // NIO or native, as the event loop is
         if (loop.inEventLoop()) {
-            start(loop, key, message, connectTimeoutMillis, maxRequestsPerConnection, call);
+            start(loop, transport, key, message, connectTimeoutMillis, maxRequestsPerConnection, call);
         } else {
-            loop.execute(() -> start(loop, key, message, connectTimeoutMillis, maxRequestsPerConnection, call));
+            try {
+                loop.execute(() -> start(loop, transport, key, message, connectTimeoutMillis, maxRequestsPerConnection, call));
+            } catch (RejectedExecutionException e) {   // Vert.x is shutting down
+                message.release();
+                call.fail(new IOException("local mesh sidecar is closing", e));
+            }
         }
         return call;
     }
 
-    private void start(EventLoop loop, PoolKey key, DefaultFullHttpRequest message, long connectTimeoutMillis, int maxRequests,
-            Call call) {
+    private void start(EventLoop loop, Transport transport, PoolKey key, DefaultFullHttpRequest message, long connectTimeoutMillis,
+            int maxRequests, Call call) {
         if (call.done) {
             message.release();
             return;
@@ -105,13 +117,14 @@ final class UpstreamConnections {
         }
         new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channelFactory(transport.channelFactory(false))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeoutMillis)))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES), new Connection(key));
+                        ch.pipeline().addLast(new HttpClientCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES),
+                                new HttpObjectAggregator(MAX_RESPONSE_BYTES), new Connection(key));
                     }
                 })
                 .connect(new InetSocketAddress(key.address(), key.port()))
@@ -186,28 +199,39 @@ final class UpstreamConnections {
         return all.future();
     }
 
-    /** One caller's request: completes once, on the caller's context. */
+    /**
+     * One caller's request. Its state lives on the connection's event loop (a reset from elsewhere hops there);
+     * it completes once, on the caller's context.
+     */
     private static final class Call implements Exchange {
         final ContextInternal context;
+        final EventLoop loop;
         final Handler<Future<Response>> onDone;
         boolean done;
         Channel channel;
 
-        Call(ContextInternal context, Handler<Future<Response>> onDone) {
+        Call(ContextInternal context, EventLoop loop, Handler<Future<Response>> onDone) {
             this.context = context;
+            this.loop = loop;
             this.onDone = onDone;
         }
 
         @Override
         public void reset() {
-            context.execute(v -> {
-                if (!done) {
-                    done = true;
-                    if (channel != null) {
-                        channel.close();
-                    }
+            if (loop.inEventLoop()) {
+                abandon();
+            } else {
+                loop.execute(this::abandon);
+            }
+        }
+
+        private void abandon() {
+            if (!done) {
+                done = true;
+                if (channel != null) {
+                    channel.close();
                 }
-            });
+            }
         }
 
         void succeed(Response response) {
@@ -265,10 +289,20 @@ final class UpstreamConnections {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            Call call = current;
+            if (response.decoderResult().isFailure()) {
+                // Netty hands on what it could parse; Envoy resets the stream on a protocol error, and the connection is unusable.
+                current = null;
+                ctx.close();
+                if (call != null) {
+                    call.fail(new IOException("upstream sent a malformed response: " + response.decoderResult().cause(),
+                            response.decoderResult().cause()));
+                }
+                return;
+            }
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 return;   // an interim answer such as 100 Continue: the final one follows on this connection
             }
-            Call call = current;
             current = null;
             if (call == null) {
                 ctx.close();   // a response nobody asked for: the connection is out of step

@@ -10,23 +10,6 @@ import io.vertx.core.http.HttpMethod;
  */
 record UpstreamRequest(HttpMethod method, String authority, String pathAndQuery, MultiMap headers, Buffer body) {
 
-    String authorityHost() {
-        int colon = authority.lastIndexOf(':');
-        return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
-    }
-
-    int authorityPort(int fallback) {
-        int colon = authority.lastIndexOf(':');
-        if (colon > 0 && authority.indexOf(']') < colon) {
-            try {
-                return Integer.parseInt(authority.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }
-        return fallback;
-    }
-
     /** Envoy's shadow host: {@code -shadow} goes after the host name, before any port (shadow_writer_impl.cc). */
     String shadowAuthority() {
         int colon = authority.lastIndexOf(':');

@@ -38,6 +38,7 @@ class UpstreamConnectionsTest {
     private Context context;
     private UpstreamConnections connections;
     private HttpServer server;
+    private final AtomicInteger serverConnectionsOpened = new AtomicInteger();
     private final AtomicInteger serverConnectionsClosed = new AtomicInteger();
     private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
     private long idleTimeoutMillis;
@@ -57,9 +58,13 @@ class UpstreamConnectionsTest {
 
     /** A server whose answers name the client port the request came from, so a test sees which connection carried it. */
     private Endpoint server(Consumer<HttpServerRequest> handler) throws Exception {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        // Without h2c the server sees a connection when it opens, not when its first bytes arrive.
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setHttp2ClearTextEnabled(false)
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) idleTimeoutMillis))
-                .connectionHandler(c -> c.closeHandler(v -> serverConnectionsClosed.incrementAndGet()))
+                .connectionHandler(c -> {
+                    serverConnectionsOpened.incrementAndGet();
+                    c.closeHandler(v -> serverConnectionsClosed.incrementAndGet());
+                })
                 .requestHandler(handler::accept)
                 .listen().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         return endpoint(server.actualPort());
@@ -202,6 +207,41 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    void aConnectionThatEndsInsideTheResponseHeadersIsATermination() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket s = raw.accept()) {
+                    readRequestHead(s.getInputStream());
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Throwable cause = failure(send(endpoint(raw.getLocalPort()), get("/"), 0));
+            served.get(5, TimeUnit.SECONDS);
+            assertThat(cause).as("cause of a response whose headers were cut short").isInstanceOf(IOException.class)
+                    .isNotInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void aResponseOverEnvoysHeaderLimitFailsAndItsConnectionIsNotReused() throws Exception {
+        Endpoint host = server(r -> {
+            if (r.path().equals("/big")) {
+                r.response().putHeader("x-big", "b".repeat(61 * 1024));
+            }
+            r.response().putHeader("x-client-port", Integer.toString(r.connection().remoteAddress().port())).end("ok");
+        });
+        Throwable cause = failure(send(host, get("/big"), 0));
+        assertThat(cause).as("a response with 61 KiB of headers (Envoy's limit is 60 KiB)").isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed response");
+
+        UpstreamConnections.Response next = ok(host, get("/ok"), 0);
+        assertThat(next.body().toString()).as("the next request to the same host, on a fresh connection").isEqualTo("ok");
+    }
+
+    @Test
     void anInterimResponseIsSkippedAndTheFinalOneAnswers() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
@@ -236,6 +276,27 @@ class UpstreamConnectionsTest {
         CompletableFuture<Integer> afterReset = new CompletableFuture<>();
         context.runOnContext(v -> afterReset.complete(answers.get()));
         assertThat(afterReset.get(5, TimeUnit.SECONDS)).as("answers delivered for a reset request").isZero();
+    }
+
+    @Test
+    void aRequestResetWhileItsConnectionIsOpeningLeavesTheConnectionToTheNextRequest() throws Exception {
+        Endpoint host = portEchoServer();
+        AtomicInteger answers = new AtomicInteger();
+        CompletableFuture<Void> resetBeforeConnected = new CompletableFuture<>();
+        // On the loop, the connect cannot complete before this task ends: the reset surely comes first.
+        context.runOnContext(v -> {
+            connections.send(context, "c", host, get("/abandoned"), 1000, 0, done -> answers.incrementAndGet()).reset();
+            resetBeforeConnected.complete(null);
+        });
+        resetBeforeConnected.get(5, TimeUnit.SECONDS);
+        await("the abandoned request's connection is open").atMost(DEADLINE).until(() -> serverConnectionsOpened.get() == 1);
+
+        CompletableFuture<Outcome> next = new CompletableFuture<>();
+        context.runOnContext(v -> connections.send(context, "c", host, get("/next"), 1000, 0,
+                done -> next.complete(new Outcome(done, true))));
+        assertThat(next.get(5, TimeUnit.SECONDS).result().succeeded()).as("the next request succeeded").isTrue();
+        assertThat(serverConnectionsOpened.get()).as("connections the server saw: the next request reused the opened one").isEqualTo(1);
+        assertThat(answers.get()).as("answers delivered for the reset request").isZero();
     }
 
     @Test
