@@ -13,12 +13,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -123,8 +125,9 @@ final class UpstreamConnections {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES),
-                                new HttpObjectAggregator(MAX_RESPONSE_BYTES), new Connection(key));
+                        Connection connection = new Connection(key);
+                        ch.pipeline().addLast(new HttpRequestEncoder(), new ResponseDecoder(connection),
+                                new HttpObjectAggregator(MAX_RESPONSE_BYTES), connection);
                     }
                 })
                 .connect(new InetSocketAddress(key.address(), key.port()))
@@ -249,11 +252,30 @@ final class UpstreamConnections {
         }
     }
 
+    /**
+     * Reads responses knowing the request they answer: a response to {@code HEAD} has no body whatever its
+     * {@code content-length} says, also after an interim {@code 1xx} (which Netty's client codec gets wrong).
+     */
+    private static final class ResponseDecoder extends HttpResponseDecoder {
+        private final Connection connection;
+
+        ResponseDecoder(Connection connection) {
+            super(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES);
+            this.connection = connection;
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage message) {
+            return super.isContentAlwaysEmpty(message) || connection.head;
+        }
+    }
+
     /** The last handler of one upstream connection: one request at a time (no pipelining, as Envoy's HTTP/1 pool). */
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
         final PoolKey key;
         Channel channel;
         Call current;
+        boolean head;
         int requests;
         boolean closeAfter;
 
@@ -274,6 +296,7 @@ final class UpstreamConnections {
             }
             current = call;
             call.channel = channel;
+            head = HttpMethod.HEAD.equals(message.method());
             requests++;
             closeAfter = maxRequests > 0 && requests >= maxRequests;
             if (closeAfter) {

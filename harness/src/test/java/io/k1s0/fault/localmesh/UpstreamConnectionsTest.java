@@ -263,6 +263,32 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    void aHeadResponseHasNoBodyAlsoAfterAnInterimResponse() throws Exception {
+        for (String interim : List.of("", "HTTP/1.1 103 Early Hints\r\nlink: </style.css>\r\n\r\n")) {
+            try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                    try (Socket s = raw.accept()) {
+                        readRequestHead(s.getInputStream());
+                        // The head of a 5-byte body, and no body: the connection stays open, so only HEAD semantics end the response.
+                        s.getOutputStream().write((interim + "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        s.getOutputStream().flush();
+                        readRequestHead(s.getInputStream());   // until the client closes (then this throws)
+                    } catch (IOException expected) {
+                        // the client closed the connection at the end of the test
+                    }
+                });
+                UpstreamRequest head = new UpstreamRequest(HttpMethod.HEAD, "backend.ns:8080", "/", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer());
+                UpstreamConnections.Response response = ok(endpoint(raw.getLocalPort()), head, 0);
+                assertThat(response.status()).as("status of HEAD%s", interim.isEmpty() ? "" : " after a 103").isEqualTo(200);
+                assertThat(response.body().length()).as("body of the HEAD response").isZero();
+                connections.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                served.get(5, TimeUnit.SECONDS);
+                connections = new UpstreamConnections();
+            }
+        }
+    }
+
+    @Test
     void resetClosesTheConnectionAndTheAbandonedRequestNeverAnswers() throws Exception {
         Endpoint host = server(held::add);   // never answers
         AtomicInteger answers = new AtomicInteger();
