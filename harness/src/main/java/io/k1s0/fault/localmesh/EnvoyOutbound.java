@@ -78,7 +78,8 @@ final class EnvoyOutbound implements OutboundHandler {
         this.sweepTimer = sweepInBackground ? vertx.setPeriodic(1000, id -> clusters.values().forEach(UpstreamCluster::ejectedHosts)) : -1;
     }
 
-    Future<Void> close() {
+    @Override
+    public Future<Void> close() {
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }

@@ -15,4 +15,9 @@ interface OutboundHandler {
 
     /** {@code headers} belong to the handler from this call on: it may change and forward them without a copy. */
     Future<ProxiedExchange> handle(HttpMethod method, String host, int port, String pathAndQuery, MultiMap headers, Buffer body);
+
+    /** Releases what the handler holds (upstream connections, timers); the sidecar calls it after its listeners closed. */
+    default Future<Void> close() {
+        return Future.succeededFuture();
+    }
 }

@@ -155,6 +155,7 @@ final class Sidecar {
                         inboundServer == null ? Future.succeededFuture() : inboundServer.close(),
                         outboundServer == null ? Future.succeededFuture() : outboundServer.close(),
                         adminServer == null ? Future.succeededFuture() : adminServer.close())
-                .mapEmpty();
+                .transform(listeners -> (outbound == null ? Future.<Void>succeededFuture() : outbound.close())
+                        .compose(v -> listeners.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(listeners.cause())));
     }
 }
