@@ -30,6 +30,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class UpstreamConnectionsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -187,41 +189,17 @@ class UpstreamConnectionsTest {
         assertThat(cause).as("cause of a refused connection").isInstanceOf(ConnectException.class);
     }
 
-    @Test
-    void aConnectionThatEndsBeforeTheWholeResponseIsATerminationNotAConnectFailure() throws Exception {
+    @ParameterizedTest(name = "answer cut short: {0}")
+    @ValueSource(strings = {
+        "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b",   // inside the body
+        "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n"                       // inside the headers
+    })
+    void aConnectionThatEndsBeforeTheWholeResponseIsATerminationNotAConnectFailure(String answer) throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-                try (Socket s = raw.accept()) {
-                    readRequestHead(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    out.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> served = answerOnce(raw, answer);
             Throwable cause = failure(send(endpoint(raw.getLocalPort()), get("/"), 0));
             served.get(5, TimeUnit.SECONDS);
             assertThat(cause).as("cause of a response cut short").isInstanceOf(IOException.class).isNotInstanceOf(ConnectException.class);
-        }
-    }
-
-    @Test
-    void aConnectionThatEndsInsideTheResponseHeadersIsATermination() throws Exception {
-        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-                try (Socket s = raw.accept()) {
-                    readRequestHead(s.getInputStream());
-                    s.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n".getBytes(StandardCharsets.US_ASCII));
-                    s.getOutputStream().flush();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Throwable cause = failure(send(endpoint(raw.getLocalPort()), get("/"), 0));
-            served.get(5, TimeUnit.SECONDS);
-            assertThat(cause).as("cause of a response whose headers were cut short").isInstanceOf(IOException.class)
-                    .isNotInstanceOf(ConnectException.class);
         }
     }
 
@@ -244,17 +222,8 @@ class UpstreamConnectionsTest {
     @Test
     void anInterimResponseIsSkippedAndTheFinalOneAnswers() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-                try (Socket s = raw.accept()) {
-                    readRequestHead(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 5\r\nconnection: close\r\n\r\nfinal"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> served = answerOnce(raw,
+                    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 5\r\nconnection: close\r\n\r\nfinal");
             UpstreamConnections.Response response = ok(endpoint(raw.getLocalPort()), get("/"), 0);
             served.get(5, TimeUnit.SECONDS);
             assertThat(response.status()).as("status after a 100 Continue").isEqualTo(201);
@@ -336,6 +305,20 @@ class UpstreamConnectionsTest {
         assertThat(failure(inFlight)).as("the request in flight when the sidecar closed").isInstanceOf(IOException.class);
         assertThat(failure(send(host, get("/after"), 0))).as("a request after close").isInstanceOf(IOException.class)
                 .hasMessageContaining("closing");
+    }
+
+    /** A one-shot upstream on a raw socket: takes one request, writes {@code answer} as it is, and closes. */
+    private static CompletableFuture<Void> answerOnce(ServerSocket raw, String answer) {
+        return CompletableFuture.runAsync(() -> {
+            try (Socket s = raw.accept()) {
+                readRequestHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write(answer.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static void readRequestHead(InputStream in) throws IOException {
