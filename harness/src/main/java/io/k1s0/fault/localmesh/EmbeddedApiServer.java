@@ -1,5 +1,6 @@
 package io.k1s0.fault.localmesh;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -34,6 +35,7 @@ final class EmbeddedApiServer implements AutoCloseable {
     }
 
     static EmbeddedApiServer start() {
+        warmCrdReading();
         long t0 = System.nanoTime();
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(new KubernetesCrudDispatcher()), false);
@@ -52,6 +54,26 @@ final class EmbeddedApiServer implements AutoCloseable {
         LOG.debug("API start phases: server {} ms, client {} ms, CRDs {} ms",
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         return new EmbeddedApiServer(server, client);
+    }
+
+    /**
+     * The mock reads every CRD it is sent as a typed {@code CustomResourceDefinition} through fabric8's global
+     * {@code Serialization}; the first read builds that whole type's Jackson deserializers (160-185 ms in a fresh JVM).
+     * Building them on a side thread while the server and the client start takes it off the start's critical path:
+     * median cold start 1,427 against 1,533 ms in 7 alternating pairs (docs/local-mesh-benchmark.md).
+     */
+    @SuppressWarnings("deprecation")   // the mock itself uses the deprecated global Serialization: its cache is the one to fill
+    private static void warmCrdReading() {
+        Thread warm = new Thread(() -> {
+            try {
+                io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\"}", CustomResourceDefinition.class);
+            } catch (RuntimeException e) {
+                LOG.debug("warming the mock's CRD reading failed; the first CRD pays for it instead", e);
+            }
+        }, "local-mesh-crd-warm");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     KubernetesClient client() {
