@@ -47,7 +47,7 @@ final class EnvoyOutbound implements OutboundHandler {
     private final StatsSink stats;
     private final RandomGenerator random;
     private final LongSupplier clock;
-    private final UpstreamConnections connections = new UpstreamConnections();
+    private final UpstreamConnections connections;
     private final RequestMirror mirror;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
     private volatile SnapshotCache cache = new SnapshotCache(null);
@@ -72,6 +72,7 @@ final class EnvoyOutbound implements OutboundHandler {
         this.stats = stats;
         this.random = random;
         this.clock = clock;
+        this.connections = new UpstreamConnections(vertx);
         this.mirror = new RequestMirror(connections, random, stats);
         // Sweeps run lazily on the interval grid whenever a cluster is used; with the real clock a 1 s tick also
         // runs them for idle clusters, so the ejections_active gauge falls without traffic, as Envoy's timer does.

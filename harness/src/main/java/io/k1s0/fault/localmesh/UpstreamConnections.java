@@ -2,6 +2,7 @@ package io.k1s0.fault.localmesh;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
@@ -62,7 +64,13 @@ final class UpstreamConnections {
     /** Idle connections per event loop, each map touched only on its loop: pooling needs no lock. */
     private final Map<EventLoop, Map<PoolKey, ArrayDeque<Connection>>> idle = new ConcurrentHashMap<>();
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+    private final Transport transport;
     private volatile boolean closed;
+
+    /** Connections on {@code vertx}'s event loops, with its transport (NIO or native, as the loops are). */
+    UpstreamConnections(Vertx vertx) {
+        this.transport = ((VertxInternal) vertx).transport();
+    }
 
     private record PoolKey(String cluster, String address, int port) {}
 
@@ -92,12 +100,11 @@ final class UpstreamConnections {
         }
         PoolKey key = new PoolKey(cluster, host.address(), host.port());
         DefaultFullHttpRequest message = message(request);
-        Transport transport = ((VertxInternal) ctx.owner()).transport();   // NIO or native, as the event loop is
         if (loop.inEventLoop()) {
-            start(loop, transport, key, message, connectTimeoutMillis, maxRequestsPerConnection, call);
+            start(loop, key, message, connectTimeoutMillis, maxRequestsPerConnection, call);
         } else {
             try {
-                loop.execute(() -> start(loop, transport, key, message, connectTimeoutMillis, maxRequestsPerConnection, call));
+                loop.execute(() -> start(loop, key, message, connectTimeoutMillis, maxRequestsPerConnection, call));
             } catch (RejectedExecutionException e) {   // Vert.x is shutting down
                 message.release();
                 call.fail(new IOException("local mesh sidecar is closing", e));
@@ -106,8 +113,8 @@ final class UpstreamConnections {
         return call;
     }
 
-    private void start(EventLoop loop, Transport transport, PoolKey key, DefaultFullHttpRequest message, long connectTimeoutMillis,
-            int maxRequests, Call call) {
+    private void start(EventLoop loop, PoolKey key, DefaultFullHttpRequest message, long connectTimeoutMillis, int maxRequests,
+            Call call) {
         if (call.done) {
             message.release();
             return;
@@ -147,8 +154,13 @@ final class UpstreamConnections {
                 });
     }
 
+    /** The idle connections to {@code key} on {@code loop}, or null when there never were any. */
+    private ArrayDeque<Connection> idleOn(EventLoop loop, PoolKey key) {
+        return idle.getOrDefault(loop, Map.of()).get(key);
+    }
+
     private Connection takeIdle(EventLoop loop, PoolKey key) {
-        ArrayDeque<Connection> connections = idle.getOrDefault(loop, Map.of()).get(key);
+        ArrayDeque<Connection> connections = idleOn(loop, key);
         while (connections != null && !connections.isEmpty()) {
             Connection c = connections.pollLast();   // the most recently used: warm, and the others may idle out
             if (c.channel.isActive()) {
@@ -184,22 +196,13 @@ final class UpstreamConnections {
     /** Closes every connection, idle or busy; requests still in flight end as connection terminations. */
     Future<Void> close() {
         closed = true;
-        List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
-        open.forEach(ch -> closing.add(ch.close()));
-        Promise<Void> all = Promise.promise();
-        if (closing.isEmpty()) {
-            all.complete();
-            return all.future();
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Channel ch : open) {
+            Promise<Void> channelClosed = Promise.promise();
+            ch.close().addListener(done -> channelClosed.complete());
+            closing.add(channelClosed.future());
         }
-        int[] left = {closing.size()};
-        closing.forEach(f -> f.addListener(done -> {
-            synchronized (left) {
-                if (--left[0] == 0) {
-                    all.tryComplete();
-                }
-            }
-        }));
-        return all.future();
+        return Future.all(closing).mapEmpty();
     }
 
     /**
@@ -335,13 +338,7 @@ final class UpstreamConnections {
             for (Map.Entry<String, String> h : response.headers()) {
                 headers.add(h.getKey(), h.getValue());
             }
-            ByteBuf content = response.content();
-            Buffer body = Buffer.buffer(content.readableBytes());
-            if (content.isReadable()) {
-                byte[] bytes = new byte[content.readableBytes()];
-                content.readBytes(bytes);
-                body.appendBytes(bytes);
-            }
+            Buffer body = Buffer.buffer(ByteBufUtil.getBytes(response.content()));   // the aggregated content is released after this
             boolean reusable = !closeAfter && !call.done && HttpUtil.isKeepAlive(response);
             call.succeed(new Response(response.status().code(), headers, body));
             if (reusable) {
@@ -358,7 +355,7 @@ final class UpstreamConnections {
             if (call != null) {
                 call.fail(new IOException("upstream connection terminated before a whole response"));
             } else {
-                ArrayDeque<Connection> pool = idle.getOrDefault(ctx.channel().eventLoop(), Map.of()).get(key);
+                ArrayDeque<Connection> pool = idleOn(ctx.channel().eventLoop(), key);
                 if (pool != null) {
                     pool.remove(this);   // the server closed it while idle
                 }

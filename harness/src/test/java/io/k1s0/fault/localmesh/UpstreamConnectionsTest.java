@@ -49,7 +49,7 @@ class UpstreamConnectionsTest {
     void start() {
         vertx = Vertx.vertx();
         context = vertx.getOrCreateContext();
-        connections = new UpstreamConnections();
+        connections = new UpstreamConnections(vertx);
     }
 
     @AfterEach
@@ -252,7 +252,7 @@ class UpstreamConnectionsTest {
                 assertThat(response.body().length()).as("body of the HEAD response").isZero();
                 connections.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
                 served.get(5, TimeUnit.SECONDS);
-                connections = new UpstreamConnections();
+                connections = new UpstreamConnections(vertx);
             }
         }
     }
