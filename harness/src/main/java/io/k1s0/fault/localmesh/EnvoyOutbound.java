@@ -266,7 +266,7 @@ final class EnvoyOutbound implements OutboundHandler {
             return;
         }
         if (routed.route() != null) {
-            mirror.mirror(context, routed.route(), routed.request(), d -> cluster(routed.mesh(), destinationNamespace, d));
+            mirror.mirror(context, routed.route(), routed.request(), routed.timeout(), d -> cluster(routed.mesh(), destinationNamespace, d));
         }
         ClusterChoice c = choice.get();
         new RouterCall(vertx, context, connections, random, stats, c.cluster(), c.service(), routed.retry(), routed.timeout(),

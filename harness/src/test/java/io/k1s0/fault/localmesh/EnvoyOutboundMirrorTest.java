@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import org.hipparchus.stat.interval.ConfidenceInterval;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class EnvoyOutboundMirrorTest {
@@ -75,6 +76,37 @@ class EnvoyOutboundMirrorTest {
         assertThat(failing.responseFlagsLabel()).isEqualTo("-");
         assertThat(slow.status()).isEqualTo(200);
         assertThat(Duration.ofNanos(slow.durationNanos())).as("caller does not wait for the mirror").isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @DisplayName("A copy unanswered when the route timeout passes is reset and counted as the mirror cluster's upstream_rq_timeout")
+    void shadowIsResetAtTheRouteTimeout() {
+        mirror("""
+                timeout: 300ms
+                mirror: {host: orders-next}
+                """);
+        shadow.always(FakeUpstream.hang());
+
+        assertThat(mesh.get("orders", "/").status()).as("the caller's answer, from the primary").isEqualTo(200);
+
+        await("the hanging copy's connection closed by the route timeout").atMost(Duration.ofSeconds(10))
+                .until(() -> shadow.count() == 1 && shadow.inFlight.get() == 0);
+        assertThat(mesh.stats.counter(SHADOW_CLUSTER, "upstream_rq_timeout")).as("mirror cluster's timeouts").isEqualTo(1);
+        assertThat(mesh.stats.counter("outbound|80||orders.shop.svc.cluster.local", "upstream_rq_timeout"))
+                .as("the primary cluster answered in time").isZero();
+    }
+
+    @Test
+    @DisplayName("Without a route timeout (Istio's default) a copy waits for its answer as long as the upstream takes")
+    void shadowWithoutRouteTimeoutIsNotReset() {
+        mirror("mirror: {host: orders-next}");
+        shadow.always(FakeUpstream.hang());
+
+        mesh.get("orders", "/");
+
+        await("the copy arrived").atMost(Duration.ofSeconds(10)).until(() -> shadow.inFlight.get() == 1);
+        await("the copy stays open").during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> shadow.inFlight.get() == 1);
+        assertThat(mesh.stats.counter(SHADOW_CLUSTER, "upstream_rq_timeout")).as("mirror cluster's timeouts").isZero();
     }
 
     @Test

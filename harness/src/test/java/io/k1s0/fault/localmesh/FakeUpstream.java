@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -58,12 +59,15 @@ final class FakeUpstream implements AutoCloseable {
                 request.getHeader("x-test"), System.nanoTime(), lowerCased(request.headers())));
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
-        request.response().endHandler(v -> inFlight.decrementAndGet());
-        request.connection().closeHandler(v -> {
-            if (!request.response().ended()) {
+        // Vert.x calls the response's end handler also when the connection closes first: count each request out once.
+        AtomicBoolean out = new AtomicBoolean();
+        Runnable countOut = () -> {
+            if (out.compareAndSet(false, true)) {
                 inFlight.decrementAndGet();
             }
-        });
+        };
+        request.response().endHandler(v -> countOut.run());
+        request.connection().closeHandler(v -> countOut.run());
         Consumer<HttpServerRequest> action = script.poll();
         (action == null ? fallback : action).accept(request);
     }
