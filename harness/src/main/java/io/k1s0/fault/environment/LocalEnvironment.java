@@ -1,10 +1,12 @@
 package io.k1s0.fault.environment;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k1s0.fault.localmesh.LocalMesh;
 import io.k1s0.fault.localmesh.MetricsEndpoint;
 import io.k1s0.fault.localmesh.WorkloadSpec;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,8 @@ import java.util.Optional;
  * scraped from the sidecars directly (no Prometheus).
  */
 public final class LocalEnvironment implements MeshEnvironment {
+
+    private static final int CONFIG_DEADLINE_SECONDS = 10;
 
     private final LocalMesh mesh;
 
@@ -53,6 +57,12 @@ public final class LocalEnvironment implements MeshEnvironment {
     @Override
     public Optional<URI> vantageProxy(String workload, String namespace) {
         return Optional.of(mesh.proxyFor(workload, namespace));
+    }
+
+    /** Waits for the local control plane, up to {@value #CONFIG_DEADLINE_SECONDS} s (it takes milliseconds). */
+    @Override
+    public void awaitConfigured(List<? extends HasMetadata> written, List<? extends HasMetadata> deleted) {
+        mesh.awaitConfigured(written, deleted, Duration.ofSeconds(CONFIG_DEADLINE_SECONDS));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.k1s0.fault.environment;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;
@@ -27,6 +28,17 @@ public interface MeshEnvironment extends AutoCloseable {
      * @throws IllegalArgumentException when the environment has no vantage point for that workload/namespace
      */
     Optional<URI> vantageProxy(String workload, String namespace);
+
+    /**
+     * Returns once the mesh routes by {@code written} (objects as the API returned them from a create or update) and no
+     * longer by {@code deleted}, so that traffic sent next meets them. The local mesh waits for its control plane; k3s
+     * and an existing cluster return at once, as istiod pushes to the sidecars in its own time and this harness has no
+     * view of that (a fault's own gate probes for it instead).
+     *
+     * @throws IllegalStateException when the environment can tell and the writes did not arrive in time
+     */
+    default void awaitConfigured(List<? extends HasMetadata> written, List<? extends HasMetadata> deleted) {
+    }
 
     /** The Prometheus HTTP API base URI, when this environment has one. */
     Optional<URI> prometheus();

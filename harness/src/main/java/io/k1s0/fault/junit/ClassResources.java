@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.k1s0.fault.api.CleanupMode;
 import io.k1s0.fault.api.Mesh;
+import io.k1s0.fault.environment.MeshEnvironment;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ final class ClassResources implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassResources.class);
 
+    private final MeshEnvironment environment;
     private final KubernetesClient client;
     private final String runId;
     private final String testClass;
@@ -39,15 +41,18 @@ final class ClassResources implements AutoCloseable {
     private final List<HasMetadata> applied = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    ClassResources(KubernetesClient client, String runId, String testClass, CleanupMode cleanup) {
-        this.client = client;
+    ClassResources(MeshEnvironment environment, String runId, String testClass, CleanupMode cleanup) {
+        this.environment = environment;
+        this.client = environment.client();
         this.runId = runId;
         this.testClass = testClass;
         this.cleanup = cleanup;
     }
 
     /**
-     * Parses every location first (so a broken file applies nothing), then applies in declaration order.
+     * Parses every location first (so a broken file applies nothing), then applies in declaration order, and returns
+     * once the mesh routes by what it applied ({@link MeshEnvironment#awaitConfigured}): the first test's traffic must not
+     * meet the routes from before, such as the previous class's, just deleted.
      *
      * @throws ExtensionConfigurationException naming the location when it is not valid Kubernetes YAML
      */
@@ -64,6 +69,7 @@ final class ClassResources implements AutoCloseable {
                 }
             }
         }
+        List<HasMetadata> stored = new ArrayList<>();
         for (HasMetadata item : items) {
             if (item.getMetadata().getNamespace() == null) {
                 item.getMetadata().setNamespace("default");
@@ -72,10 +78,12 @@ final class ClassResources implements AutoCloseable {
             labels.put(Mesh.RUN_ID_LABEL, runId);
             labels.put(CLASS_LABEL, labelValue(testClass));
             item.getMetadata().setLabels(labels);
-            HasMetadata stored = client.resource(item).createOr(NonDeletingOperation::update);
-            applied.add(stored);
+            HasMetadata written = client.resource(item).createOr(NonDeletingOperation::update);
+            applied.add(written);
+            stored.add(written);
             LOG.info("applied {} {}/{} for {}", item.getKind(), item.getMetadata().getNamespace(), item.getMetadata().getName(), testClass);
         }
+        environment.awaitConfigured(stored, List.of());
     }
 
     /** Records that a test (or the class's own setup) failed, for {@link CleanupMode#ON_SUCCESS}. */
@@ -107,15 +115,23 @@ final class ClassResources implements AutoCloseable {
         List<HasMetadata> reversed = new ArrayList<>(mine);
         Collections.reverse(reversed);
         RuntimeException first = null;
+        List<HasMetadata> deleted = new ArrayList<>();
         for (HasMetadata r : reversed) {
             try {
                 client.resource(r).delete();
+                deleted.add(r);
             } catch (KubernetesClientException e) {
                 LOG.error("could not delete {} {}/{}", r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
                 first = first == null ? e : first;
             }
         }
-        LOG.info("deleted {} resource(s) of {}", mine.size(), testClass);
+        LOG.info("deleted {} resource(s) of {}", deleted.size(), testClass);
+        try {
+            // The next class's first request must not meet these routes any more.
+            environment.awaitConfigured(List.of(), deleted);
+        } catch (RuntimeException e) {
+            first = first == null ? e : first;
+        }
         if (first != null) {
             throw first;
         }

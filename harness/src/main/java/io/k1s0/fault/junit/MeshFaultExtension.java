@@ -100,7 +100,7 @@ public final class MeshFaultExtension implements BeforeAllCallback, AfterAllCall
         MeshRun run = run(context, origin, options.workloads());
         String testClass = context.getRequiredTestClass().getName();
         ClassResources resources = context.getStore(NAMESPACE).computeIfAbsent(ClassResources.class,
-                k -> new ClassResources(run.environment().client(), run.runId(), testClass, cleanup), ClassResources.class);
+                k -> new ClassResources(run.environment(), run.runId(), testClass, cleanup), ClassResources.class);
         resources.apply(resourceOrigin, options.resources());
     }
 

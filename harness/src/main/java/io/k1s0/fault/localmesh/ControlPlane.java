@@ -5,6 +5,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,6 +144,53 @@ final class ControlPlane implements AutoCloseable {
         } finally {
             waiters.remove(waiter);
         }
+    }
+
+    /**
+     * Blocks until a snapshot was built from each written VirtualService and DestinationRule at the resourceVersion the
+     * API returned for it, or a later one, and from none of the deleted versions. A rejected write counts as taken in:
+     * its previous version stays in force and the rejection was reported. Objects of other kinds are skipped.
+     *
+     * @throws TimeoutException naming the objects still pending
+     */
+    void awaitWrites(Collection<? extends HasMetadata> written, Collection<? extends HasMetadata> deleted, Duration timeout)
+            throws TimeoutException {
+        List<HasMetadata> writes = written.stream().filter(ControlPlane::routing).collect(Collectors.toList());
+        List<HasMetadata> deletions = deleted.stream().filter(ControlPlane::routing).collect(Collectors.toList());
+        if (writes.isEmpty() && deletions.isEmpty()) {
+            return;
+        }
+        Predicate<MeshSnapshot> done = s -> pending(s, writes, deletions).isEmpty();
+        try {
+            awaitSnapshot(done, timeout);
+        } catch (TimeoutException e) {
+            TimeoutException named = new TimeoutException("the local control plane did not take in " + pending(current.get(), writes, deletions)
+                    + " within " + timeout.toMillis() + " ms");
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    private static boolean routing(HasMetadata r) {
+        return IstioCrds.VIRTUAL_SERVICE.kind().equals(r.getKind()) || IstioCrds.DESTINATION_RULE.kind().equals(r.getKind());
+    }
+
+    private static List<String> pending(MeshSnapshot s, List<HasMetadata> writes, List<HasMetadata> deletions) {
+        List<String> pending = new ArrayList<>();
+        for (HasMetadata w : writes) {
+            ObjectMeta m = w.getMetadata();
+            if (s.resourceVersion(w.getKind(), m.getNamespace(), m.getName()).orElse(-1) < resourceVersionOrder(m)) {
+                pending.add(w.getKind() + " " + m.getNamespace() + "/" + m.getName() + " at resourceVersion " + m.getResourceVersion());
+            }
+        }
+        for (HasMetadata d : deletions) {
+            ObjectMeta m = d.getMetadata();
+            java.util.OptionalLong read = s.resourceVersion(d.getKind(), m.getNamespace(), m.getName());
+            if (read.isPresent() && read.getAsLong() == resourceVersionOrder(m)) {
+                pending.add("the deletion of " + d.getKind() + " " + m.getNamespace() + "/" + m.getName());
+            }
+        }
+        return pending;
     }
 
     private record Waiter(Predicate<MeshSnapshot> condition, CompletableFuture<MeshSnapshot> result) {
@@ -275,7 +325,14 @@ final class ControlPlane implements AutoCloseable {
         }
         reportConflicts(acceptedVss, vss);
 
-        MeshSnapshot snapshot = new MeshSnapshot(nextVersion++, services, acceptedVss, acceptedDrs);
+        Map<String, Long> versions = new HashMap<>();
+        for (Stored<?> read : drs) {
+            versions.put(MeshSnapshot.resourceKey(read.kind(), read.meta().getNamespace(), read.meta().getName()), resourceVersionOrder(read.meta()));
+        }
+        for (Stored<?> read : vss) {
+            versions.put(MeshSnapshot.resourceKey(read.kind(), read.meta().getNamespace(), read.meta().getName()), resourceVersionOrder(read.meta()));
+        }
+        MeshSnapshot snapshot = new MeshSnapshot(nextVersion++, services, acceptedVss, acceptedDrs, versions);
         current.set(snapshot);
         LOG.debug("published {}", snapshot);
         waiters.forEach(w -> w.offer(snapshot));
@@ -374,7 +431,8 @@ final class ControlPlane implements AutoCloseable {
         Map<String, GenericKubernetesResource> newest = new HashMap<>();
         for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
             for (GenericKubernetesResource r : informer.getStore().list()) {
-                newest.merge(Stored.key(r.getMetadata()), r, (a, b) -> resourceVersionOrder(a) >= resourceVersionOrder(b) ? a : b);
+                newest.merge(Stored.key(r.getMetadata()), r,
+                        (a, b) -> resourceVersionOrder(a.getMetadata()) >= resourceVersionOrder(b.getMetadata()) ? a : b);
             }
         }
         List<Stored<S>> stored = new ArrayList<>();
@@ -428,9 +486,9 @@ final class ControlPlane implements AutoCloseable {
         return client.genericKubernetesResources(type).inAnyNamespace().runnableInformer(0);
     }
 
-    private static long resourceVersionOrder(GenericKubernetesResource r) {
+    private static long resourceVersionOrder(ObjectMeta meta) {
         try {
-            return Long.parseLong(r.getMetadata().getResourceVersion());
+            return Long.parseLong(meta.getResourceVersion());
         } catch (NumberFormatException e) {
             return -1;
         }

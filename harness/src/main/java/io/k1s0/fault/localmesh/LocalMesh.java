@@ -3,6 +3,7 @@ package io.k1s0.fault.localmesh;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,6 +76,22 @@ public final class LocalMesh implements AutoCloseable {
     /** A fabric8 client connected to the embedded API (the same calls work against a real cluster). */
     public KubernetesClient client() {
         return api.client();
+    }
+
+    /**
+     * Waits until the control plane routes by {@code written} (objects as the API returned them from a create or
+     * update) and no longer by {@code deleted}: an API write reaches the sidecars through informers a few milliseconds
+     * later, and traffic sent before that still takes the old routes. Only VirtualServices and DestinationRules take
+     * part; a rejected write counts as taken in (its previous version stays in force, and a RejectedConfig Event says so).
+     *
+     * @throws IllegalStateException naming the objects still pending after {@code timeout}
+     */
+    public void awaitConfigured(Collection<? extends HasMetadata> written, Collection<? extends HasMetadata> deleted, Duration timeout) {
+        try {
+            controlPlane.awaitWrites(written, deleted, timeout);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** The embedded API's base URL, e.g. {@code http://127.0.0.1:40123/}. */

@@ -54,19 +54,26 @@ final class MeshSnapshot implements MeshConfig {
     private final Map<String, ServiceTarget> servicesByFqdn;
     private final List<Accepted<VirtualService>> virtualServices;
     private final List<Accepted<DestinationRule>> destinationRules;
+    private final Map<String, Long> resourceVersions;
     private final Map<String, Optional<AppliedResource<VirtualService>>> vsCache = new ConcurrentHashMap<>();
     private final Map<String, Optional<AppliedResource<DestinationRule>>> drCache = new ConcurrentHashMap<>();
 
+    /**
+     * {@code resourceVersions}: the resourceVersion of every VirtualService and DestinationRule read for this snapshot,
+     * accepted or rejected, by {@link #resourceKey}.
+     */
     MeshSnapshot(long version, Map<String, ServiceTarget> servicesByFqdn,
-            List<Accepted<VirtualService>> virtualServices, List<Accepted<DestinationRule>> destinationRules) {
+            List<Accepted<VirtualService>> virtualServices, List<Accepted<DestinationRule>> destinationRules,
+            Map<String, Long> resourceVersions) {
         this.version = version;
+        this.resourceVersions = Map.copyOf(resourceVersions);
         this.servicesByFqdn = Map.copyOf(servicesByFqdn);
         this.virtualServices = virtualServices.stream().sorted(OLDEST_FIRST).toList();
         this.destinationRules = destinationRules.stream().sorted(OLDEST_FIRST).toList();
     }
 
     static MeshSnapshot empty() {
-        return new MeshSnapshot(0, Map.of(), List.of(), List.of());
+        return new MeshSnapshot(0, Map.of(), List.of(), List.of(), Map.of());
     }
 
     @Override
@@ -77,6 +84,16 @@ final class MeshSnapshot implements MeshConfig {
     @Override
     public Optional<ServiceTarget> service(String callerNamespace, String host) {
         return Optional.ofNullable(servicesByFqdn.get(HostNames.qualify(host, callerNamespace)));
+    }
+
+    static String resourceKey(String kind, String namespace, String name) {
+        return kind + " " + namespace + "/" + name;
+    }
+
+    /** The resourceVersion of the object this snapshot was built from (accepted or not), if it read one by that key. */
+    java.util.OptionalLong resourceVersion(String kind, String namespace, String name) {
+        Long v = resourceVersions.get(resourceKey(kind, namespace, name));
+        return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v);
     }
 
     Map<String, ServiceTarget> services() {

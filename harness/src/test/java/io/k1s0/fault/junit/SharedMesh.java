@@ -1,6 +1,7 @@
 package io.k1s0.fault.junit;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k1s0.fault.environment.LocalEnvironment;
 import io.k1s0.fault.environment.MeshEnvironment;
@@ -45,6 +46,11 @@ final class SharedMesh {
             mesh.close();
             mesh = null;
         }
+    }
+
+    /** The outbound proxy of order-bff, the caller the extension's tests leave from. */
+    static URI callerProxy() {
+        return mesh.proxyFor("order-bff", NAMESPACE);
     }
 
     static KubernetesClient client() {
@@ -105,6 +111,11 @@ final class SharedMesh {
                 public Optional<URI> vantageProxy(String workload, String namespace) {
                     boolean known = local.workloads().stream().anyMatch(w -> w.name().equals(workload) && w.namespace().equals(namespace));
                     return local.vantageProxy(known ? workload : "order-bff", known ? namespace : NAMESPACE);
+                }
+
+                @Override
+                public void awaitConfigured(List<? extends HasMetadata> written, List<? extends HasMetadata> deleted) {
+                    local.awaitConfigured(written, deleted);
                 }
 
                 @Override
