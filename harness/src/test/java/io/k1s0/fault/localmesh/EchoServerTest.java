@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EchoServerTest {
-    private static final double CONFIDENCE = 0.999;
+    private static final double CONFIDENCE = 0.9999;
     private static Vertx vertx;
     private static int plainPort;
     private static int badPort;
@@ -77,7 +77,7 @@ class EchoServerTest {
 
     private static void assertWithin(double expected, int n, int hits, String what) {
         ConfidenceInterval ci = BinomialProportion.getClopperPearsonInterval(n, (double) hits / n, CONFIDENCE);
-        assertThat(expected).as("%s: configured %.2f vs %d/%d observed, 99.9%% interval [%.3f, %.3f]",
+        assertThat(expected).as("%s: configured %.2f vs %d/%d observed, 99.99%% interval [%.3f, %.3f]",
                 what, expected, hits, n, ci.getLowerBound(), ci.getUpperBound()).isBetween(ci.getLowerBound(), ci.getUpperBound());
     }
 

@@ -65,7 +65,7 @@ class EnvoyOutboundFaultTest {
         }
 
         ConfidenceInterval ci = MeshFixture.interval(n, aborted);
-        assertThat(0.30).as("30%% inside the 99.9%% interval %s of the aborted share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
+        assertThat(0.30).as("30%% inside the 99.99%% interval %s of the aborted share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
         assertThat(upstreamCount()).as("requests that reached an upstream").isEqualTo(n - aborted);
     }
 
@@ -103,7 +103,7 @@ class EnvoyOutboundFaultTest {
         assertThat(byFlags.keySet()).containsExactlyInAnyOrder("DI,FI", "DI", "FI", "-");
         for (Map.Entry<String, Integer> e : byFlags.entrySet()) {
             ConfidenceInterval ci = MeshFixture.interval(n, e.getValue());
-            assertThat(0.25).as("25%% inside the 99.9%% interval %s for flags %s", ci, e.getKey())
+            assertThat(0.25).as("25%% inside the 99.99%% interval %s for flags %s", ci, e.getKey())
                     .isBetween(ci.getLowerBound(), ci.getUpperBound());
         }
         assertThat(upstreamCount()).as("only unaborted requests reach upstream").isEqualTo(byFlags.get("DI") + byFlags.get("-"));

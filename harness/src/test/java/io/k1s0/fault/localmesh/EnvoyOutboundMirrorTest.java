@@ -123,7 +123,7 @@ class EnvoyOutboundMirrorTest {
         awaitShadowsDelivered();
 
         ConfidenceInterval ci = MeshFixture.interval(n, shadow.count());
-        assertThat(0.25).as("25%% inside the 99.9%% interval %s of mirrored share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
+        assertThat(0.25).as("25%% inside the 99.99%% interval %s of mirrored share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
         assertThat(primary.count()).isEqualTo(n);
     }
 

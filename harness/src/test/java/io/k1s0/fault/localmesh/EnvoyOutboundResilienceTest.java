@@ -90,7 +90,7 @@ class EnvoyOutboundResilienceTest {
         }
 
         ConfidenceInterval ci = MeshFixture.interval(n, a.count());
-        assertThat(0.5).as("half inside the 99.9%% interval %s of host a's share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
+        assertThat(0.5).as("half inside the 99.99%% interval %s of host a's share", ci).isBetween(ci.getLowerBound(), ci.getUpperBound());
     }
 
     @Test

@@ -259,7 +259,7 @@ class EnvoyOutboundRoutingTest {
 
         ConfidenceInterval ci = MeshFixture.interval(n, v2.count());
         assertThat(v1.count() + v2.count()).isEqualTo(n);
-        assertThat(0.75).as("weight 3 of 4 inside the 99.9%% interval %s of v2's share", ci)
+        assertThat(0.75).as("weight 3 of 4 inside the 99.99%% interval %s of v2's share", ci)
                 .isBetween(ci.getLowerBound(), ci.getUpperBound());
     }
 

@@ -22,7 +22,7 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
  */
 final class MeshFixture implements AutoCloseable {
     static final String NS = "shop";
-    static final double CONFIDENCE = 0.999;
+    static final double CONFIDENCE = 0.9999;
 
     final Vertx vertx = Vertx.vertx();
     final RecordingStats stats = new RecordingStats();
@@ -73,7 +73,7 @@ final class MeshFixture implements AutoCloseable {
         return m;
     }
 
-    /** 99.9 % Clopper-Pearson interval of an observed count. */
+    /** 99.99 % Clopper-Pearson interval of an observed count. */
     static ConfidenceInterval interval(int trials, int successes) {
         return BinomialProportion.getClopperPearsonInterval(trials, (double) successes / trials, CONFIDENCE);
     }

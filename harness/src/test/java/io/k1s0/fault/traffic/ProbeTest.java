@@ -91,7 +91,8 @@ class ProbeTest {
             }
         })) {
             ProbeResult seen = Traffic.from(Vantage.direct()).connectTimeout(Duration.ofSeconds(1))
-                    .requestTimeout(Duration.ofMillis(300)).probe(Specs.loopback(backend.port(), "/"))
+                    // 1 s: the answered probe reconnects within it, also on a loaded machine
+                    .requestTimeout(Duration.ofSeconds(1)).probe(Specs.loopback(backend.port(), "/"))
                     .every(Duration.ZERO).atMost(Duration.ofSeconds(20)).untilSeen("an ok", r -> r.asString().equals("ok"));
 
             assertThat(seen.transportErrorsByKind()).as("the trickling probe, cut at connect + request timeout + 1 s")

@@ -53,7 +53,7 @@ class KnownTrapsTest {
         Plan plan = SampleSizePlanner.forFraction(percent(5), percent(3), Proportions.CONFIDENCE);
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
-        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.FRACTION_CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("5xx the caller got = injected aborts")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
     }

@@ -89,7 +89,7 @@ class WeeklyFaultOneHopOutTest {
         TrafficResult sent = Chain.from(mesh, KONG, INGRESS).send(mesh.request(ORDER_BFF, SERVICE_NS).basePath(PATH))
                 .atRate(Chain.SAMPLE_RATE).forRequests(plan.requests()).run();
         FaultWindow w = window.result(sent);
-        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.FRACTION_CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope())).as("every 5xx is the injected abort")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
         assertThat(Telemetry.clusterStat(w.snapshot(), MeshMetric.RETRIES, ORDER_BFF)).as("retries by kong's sidecar").isZero();

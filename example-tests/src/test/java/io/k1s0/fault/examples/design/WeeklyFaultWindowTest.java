@@ -73,8 +73,8 @@ class WeeklyFaultWindowTest {
         TrafficResult sent = Chain.from(mesh, ORDER_BFF, SERVICE_NS).send(orders(mesh)).atRate(Chain.SAMPLE_RATE).forRequests(n).run();
         FaultWindow w = window.result(sent);
 
-        assertThat(w).abortFraction().atConfidence(Proportions.CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
-        assertThat(w).delayFraction().atConfidence(Proportions.CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
+        assertThat(w).abortFraction().atConfidence(Proportions.FRACTION_CONFIDENCE).within(percent(2)).isConsistentWithConfigured();
+        assertThat(w).delayFraction().atConfidence(Proportions.FRACTION_CONFIDENCE).within(percent(3)).isConsistentWithConfigured();
         assertThat(PromQl.ERRORS_5XX.evaluate(w.snapshot(), w.scope()))
                 .as("every 5xx the direct caller got is an injected abort (FI): the error rate is the abort fraction")
                 .isEqualTo(PromQl.INJECTED_ABORTS.evaluate(w.snapshot(), w.scope()));
