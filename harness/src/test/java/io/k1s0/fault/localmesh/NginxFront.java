@@ -1,0 +1,76 @@
+package io.k1s0.fault.localmesh;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Debian's nginx as a reverse proxy in front of a loopback port, configured as {@code nginx-anchor.sh} configures its
+ * proxy (one worker, upstream keepalive 64, HTTP/1.1 upstream). Put in front of the local mesh's own backend it is
+ * the same hop as the outbound sidecar's, under the same client and load, with only the proxy changed: the anchor's
+ * nginx proxies nginx's own static backend, whose queueing under hey's bursts differs from the echo workload's.
+ */
+final class NginxFront implements AutoCloseable {
+    private final Path dir;
+    private final Path config;
+    private final int port;
+
+    private NginxFront(Path dir, Path config, int port) {
+        this.dir = dir;
+        this.config = config;
+        this.port = port;
+    }
+
+    static NginxFront start(int backendPort) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("nginx-front");
+        int port = freePort();
+        Path config = dir.resolve("proxy.conf");
+        Files.writeString(config, """
+                worker_processes 1; pid %1$s/proxy.pid; error_log %1$s/proxy.log warn;
+                events { worker_connections 4096; }
+                http { access_log off; upstream b { server 127.0.0.1:%2$d; keepalive 64; }
+                  server { listen 127.0.0.1:%3$d; location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+                """.formatted(dir, backendPort, port));
+        NginxFront front = new NginxFront(dir, config, port);
+        front.nginx("-c", config.toString());
+        return front;
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            nginx("-c", config.toString(), "-s", "stop");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void nginx(String... args) throws IOException, InterruptedException {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "nginx";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (see " + dir.resolve("proxy.log") + "):\n" + out);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
