@@ -118,8 +118,10 @@ final class ClassResources implements AutoCloseable {
         List<HasMetadata> deleted = new ArrayList<>();
         for (HasMetadata r : reversed) {
             try {
+                // The version deleted is the one standing now: a fault may have been installed into it and removed.
+                HasMetadata current = client.resource(r).get();
                 client.resource(r).delete();
-                deleted.add(r);
+                deleted.add(current != null ? current : r);
             } catch (KubernetesClientException e) {
                 LOG.error("could not delete {} {}/{}", r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
                 first = first == null ? e : first;

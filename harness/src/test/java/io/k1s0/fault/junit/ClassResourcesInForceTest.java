@@ -63,6 +63,11 @@ class ClassResourcesInForceTest {
 
         resources.apply("@MeshResource on SomeClass", List.of("classpath:junit/order-server-teapot-vs.yaml"));
         String written = resources.applied().get(0).getMetadata().getResourceVersion();
+        // As a fault installed into the class's VirtualService and removed again would: the standing version moves on.
+        HasMetadata moved = SharedMesh.client().resource(resources.applied().get(0)).edit(r -> {
+            r.getMetadata().getLabels().put("touched", "yes");
+            return r;
+        });
         resources.close();
 
         assertThat(awaitedWrites).as("objects awaited as written, per call").hasSize(2);
@@ -70,8 +75,11 @@ class ClassResourcesInForceTest {
                 .satisfies(r -> assertThat(r.getMetadata().getResourceVersion()).as("resourceVersion awaited").isEqualTo(written).isNotNull());
         assertThat(awaitedDeletions.get(0)).as("deletions awaited after apply").isEmpty();
         assertThat(awaitedWrites.get(1)).as("writes awaited after close").isEmpty();
-        assertThat(awaitedDeletions.get(1)).as("awaited after close").singleElement()
-                .satisfies(r -> assertThat(r.getMetadata().getName()).isEqualTo("order-server"));
+        assertThat(awaitedDeletions.get(1)).as("awaited after close").singleElement().satisfies(r -> {
+            assertThat(r.getMetadata().getName()).isEqualTo("order-server");
+            assertThat(r.getMetadata().getResourceVersion()).as("the deleted version is the one standing at close, not the applied one")
+                    .isEqualTo(moved.getMetadata().getResourceVersion()).isNotEqualTo(written);
+        });
     }
 
     @MeshFaultTest(workloads = "classpath:junit/topology.yaml")

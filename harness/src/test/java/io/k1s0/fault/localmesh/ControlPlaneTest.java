@@ -124,7 +124,9 @@ class ControlPlaneTest {
         mesh.awaitConfigured(List.of(invalid), List.of(), PROPAGATION);
 
         assertThat(timeoutOf(NS, "rejected-svc")).as("route timeout of the previous, valid version").isEqualTo("2s");
-        assertThat(eventsAbout(client, NS, "rejected-vs", ControlPlane.REJECTED_REASON)).as("RejectedConfig Events").isNotEmpty();
+        // The Event is written to the API on the recorder's own thread, after the snapshot.
+        await("RejectedConfig Event about rejected-vs").atMost(PROPAGATION)
+                .until(() -> !eventsAbout(client, NS, "rejected-vs", ControlPlane.REJECTED_REASON).isEmpty());
     }
 
     @Test
