@@ -84,12 +84,18 @@ class ControlPlaneTest {
         assertThat(c.service(NS, "nowhere")).as("unknown host").isEmpty();
     }
 
+    /** Creates the host's Service, writes the VirtualService and waits until the control plane has it. */
+    private static HasMetadata writtenAndInForce(String name, String host, String httpRouteYaml) {
+        service(client, NS, host, 80);
+        HasMetadata written = apply(client, vs(NS, name, host, httpRouteYaml));
+        mesh.awaitConfigured(List.of(written), List.of(), PROPAGATION);
+        return written;
+    }
+
     @Test
     @DisplayName("awaitConfigured returns once an update is in the sidecars' snapshot (the 100 ms goal is timed in SidecarHopBenchmark)")
     void anUpdateIsInForceOnceAwaitConfiguredReturns() {
-        service(client, NS, "latency-svc", 80);
-        HasMetadata first = apply(client, vs(NS, "latency-warmup", "latency-svc", "- timeout: 1s\n  route: [{destination: {host: latency-svc}}]"));
-        mesh.awaitConfigured(List.of(first), List.of(), PROPAGATION);
+        writtenAndInForce("latency-warmup", "latency-svc", "- timeout: 1s\n  route: [{destination: {host: latency-svc}}]");
         assertThat(timeoutOf(NS, "latency-svc")).as("route timeout right after the first write was awaited").isEqualTo("1s");
 
         long start = System.nanoTime();
@@ -102,9 +108,7 @@ class ControlPlaneTest {
     @Test
     @DisplayName("awaitConfigured with a deletion returns once the VirtualService is out of the snapshot")
     void aDeletionIsOutOnceAwaitConfiguredReturns() {
-        service(client, NS, "deleted-svc", 80);
-        HasMetadata written = apply(client, vs(NS, "deleted-vs", "deleted-svc", "- route: [{destination: {host: deleted-svc}}]"));
-        mesh.awaitConfigured(List.of(written), List.of(), PROPAGATION);
+        HasMetadata written = writtenAndInForce("deleted-vs", "deleted-svc", "- route: [{destination: {host: deleted-svc}}]");
         assertThat(vsFor(NS, "deleted-svc")).as("VirtualService of deleted-svc before the deletion").isPresent();
 
         client.resource(written).delete();
@@ -115,9 +119,7 @@ class ControlPlaneTest {
     @Test
     @DisplayName("A rejected write counts as taken in: awaitConfigured returns and the previous version stays in force")
     void aRejectedWriteIsTakenInWithThePreviousVersionInForce() {
-        service(client, NS, "rejected-svc", 80);
-        HasMetadata valid = apply(client, vs(NS, "rejected-vs", "rejected-svc", "- timeout: 2s\n  route: [{destination: {host: rejected-svc}}]"));
-        mesh.awaitConfigured(List.of(valid), List.of(), PROPAGATION);
+        writtenAndInForce("rejected-vs", "rejected-svc", "- timeout: 2s\n  route: [{destination: {host: rejected-svc}}]");
         HasMetadata invalid = apply(client, vs(NS, "rejected-vs", "rejected-svc",
                 "- fault: {abort: {httpStatus: 700, percentage: {value: 5}}}\n  route: [{destination: {host: rejected-svc}}]"));
 
