@@ -118,10 +118,8 @@ final class ClassResources implements AutoCloseable {
         List<HasMetadata> deleted = new ArrayList<>();
         for (HasMetadata r : reversed) {
             try {
-                // The version deleted is the one standing now: a fault may have been installed into it and removed.
-                HasMetadata current = client.resource(r).get();
                 client.resource(r).delete();
-                deleted.add(current != null ? current : r);
+                deleted.add(r);
             } catch (KubernetesClientException e) {
                 LOG.error("could not delete {} {}/{}", r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), e);
                 first = first == null ? e : first;

@@ -1,5 +1,8 @@
 package io.k1s0.fault.junit;
 
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.k1s0.fault.istio.FaultSpec;
 import io.k1s0.fault.istio.InstalledFault;
 import java.util.ArrayList;
@@ -49,15 +52,32 @@ final class MethodFaults implements AutoCloseable {
      */
     void removeAll() {
         RuntimeException first = null;
+        List<HasMetadata> standing = new ArrayList<>();
+        List<HasMetadata> gone = new ArrayList<>();
         for (InstalledFault fault : installed()) {
             try {
+                Resource<VirtualService> vs = run.environment().client().resources(VirtualService.class)
+                        .inNamespace(fault.namespace()).withName(fault.virtualService());
+                VirtualService before = vs.get();
                 run.installer().remove(fault);
                 installed.remove(fault);
                 run.shutdownCleanup().untrack(fault);
+                VirtualService after = vs.get();
+                if (after != null) {
+                    standing.add(after);
+                } else if (before != null) {
+                    gone.add(before);
+                }
             } catch (RuntimeException e) {
                 LOG.error("could not remove the fault in VirtualService {}/{}", fault.namespace(), fault.virtualService(), e);
                 first = first == null ? e : first;
             }
+        }
+        try {
+            // The next test's requests, and its readiness gate, must not meet this test's faults.
+            run.environment().awaitConfigured(standing, gone);
+        } catch (RuntimeException e) {
+            first = first == null ? e : first;
         }
         if (first != null) {
             throw first;

@@ -148,7 +148,8 @@ final class ControlPlane implements AutoCloseable {
 
     /**
      * Blocks until a snapshot was built from each written VirtualService and DestinationRule at the resourceVersion the
-     * API returned for it, or a later one, and from none of the deleted versions. A rejected write counts as taken in:
+     * API returned for it, or a later one, and from no deleted object at the version given or a later one (a version
+     * read before the deletion will do, such as one taken before a last update). A rejected write counts as taken in:
      * its previous version stays in force and the rejection was reported. Objects of other kinds are skipped.
      *
      * @throws TimeoutException naming the objects still pending
@@ -186,7 +187,7 @@ final class ControlPlane implements AutoCloseable {
         for (HasMetadata d : deletions) {
             ObjectMeta m = d.getMetadata();
             java.util.OptionalLong read = s.resourceVersion(d.getKind(), m.getNamespace(), m.getName());
-            if (read.isPresent() && read.getAsLong() == resourceVersionOrder(m)) {
+            if (read.isPresent() && read.getAsLong() >= resourceVersionOrder(m)) {
                 pending.add("the deletion of " + d.getKind() + " " + m.getNamespace() + "/" + m.getName());
             }
         }

@@ -80,7 +80,8 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * Waits until the control plane routes by {@code written} (objects as the API returned them from a create or
-     * update) and no longer by {@code deleted}: an API write reaches the sidecars through informers a few milliseconds
+     * update) and no longer by {@code deleted} (objects as read before their deletion, at the version deleted or an
+     * earlier one): an API write reaches the sidecars through informers a few milliseconds
      * later, and traffic sent before that still takes the old routes. Only VirtualServices and DestinationRules take
      * part; a rejected write counts as taken in (its previous version stays in force, and a RejectedConfig Event says so).
      *

@@ -117,6 +117,19 @@ class ControlPlaneTest {
     }
 
     @Test
+    @DisplayName("A deletion awaited with a version read before a later update waits until the VirtualService is gone")
+    void aDeletionAwaitedWithAnEarlierVersionWaitsUntilGone() {
+        HasMetadata early = writtenAndInForce("updated-then-deleted", "updated-svc", "- timeout: 3s\n  route: [{destination: {host: updated-svc}}]");
+        HasMetadata later = apply(client, vs(NS, "updated-then-deleted", "updated-svc", "- timeout: 4s\n  route: [{destination: {host: updated-svc}}]"));
+        mesh.awaitConfigured(List.of(later), List.of(), PROPAGATION);
+
+        client.resource(later).delete();
+        mesh.awaitConfigured(List.of(), List.of(early), PROPAGATION);
+
+        assertThat(vsFor(NS, "updated-svc")).as("VirtualService of updated-svc right after the deletion was awaited").isEmpty();
+    }
+
+    @Test
     @DisplayName("A rejected write counts as taken in: awaitConfigured returns and the previous version stays in force")
     void aRejectedWriteIsTakenInWithThePreviousVersionInForce() {
         writtenAndInForce("rejected-vs", "rejected-svc", "- timeout: 2s\n  route: [{destination: {host: rejected-svc}}]");
