@@ -327,12 +327,8 @@ final class ControlPlane implements AutoCloseable {
         reportConflicts(acceptedVss, vss);
 
         Map<String, Long> versions = new HashMap<>();
-        for (Stored<?> read : drs) {
-            versions.put(MeshSnapshot.resourceKey(read.kind(), read.meta().getNamespace(), read.meta().getName()), resourceVersionOrder(read.meta()));
-        }
-        for (Stored<?> read : vss) {
-            versions.put(MeshSnapshot.resourceKey(read.kind(), read.meta().getNamespace(), read.meta().getName()), resourceVersionOrder(read.meta()));
-        }
+        java.util.stream.Stream.concat(drs.stream(), vss.stream()).forEach(read -> versions.put(
+                MeshSnapshot.resourceKey(read.kind(), read.meta().getNamespace(), read.meta().getName()), resourceVersionOrder(read.meta())));
         MeshSnapshot snapshot = new MeshSnapshot(nextVersion++, services, acceptedVss, acceptedDrs, versions);
         current.set(snapshot);
         LOG.debug("published {}", snapshot);
