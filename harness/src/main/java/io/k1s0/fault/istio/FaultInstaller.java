@@ -81,9 +81,9 @@ public final class FaultInstaller {
 
     /**
      * Removes what {@link #install} put in: the prefixed routes and the markers, or the dedicated VirtualService.
-     * Idempotent; returns the number of routes removed.
+     * Idempotent; returns the routes removed and the VirtualService as written back or deleted.
      */
-    public int remove(InstalledFault installed) {
+    public FaultRemoval remove(InstalledFault installed) {
         if (!installed.runId().equals(runId)) {
             throw new IllegalArgumentException("installed.runId: '" + installed.runId() + "' is not allowed; allowed: '"
                     + runId + "' (this installer's run)");

@@ -21,8 +21,8 @@ final class FaultRemover {
         this.runId = runId;
     }
 
-    /** Returns the number of routes removed (0 when nothing of this run was there). */
-    int remove(String namespace, String name) {
+    /** Removes this run's parts; {@link FaultRemoval#NOTHING} when nothing of this run was there. */
+    FaultRemoval remove(String namespace, String name) {
         String prefix = FaultMarkers.prefix(runId);
         int[] removed = new int[1];
         boolean[] deleteAfter = new boolean[1];
@@ -50,13 +50,16 @@ final class FaultRemover {
             vs.getMetadata().setAnnotations(annotations);
             return vs;
         });
-        if (stored.isPresent() && deleteAfter[0]) {
+        if (stored.isEmpty()) {
+            return FaultRemoval.NOTHING;
+        }
+        if (deleteAfter[0]) {
             store.delete(stored.get());
             LOG.info("Deleted dedicated VirtualService {}/{} of run {}", namespace, name, runId);
-        } else if (stored.isPresent()) {
-            LOG.info("Removed {} route(s) of run {} from VirtualService {}/{}", removed[0], runId, namespace, name);
+            return new FaultRemoval(removed[0], Optional.empty(), stored);
         }
-        return stored.isPresent() ? removed[0] : 0;
+        LOG.info("Removed {} route(s) of run {} from VirtualService {}/{}", removed[0], runId, namespace, name);
+        return new FaultRemoval(removed[0], stored, Optional.empty());
     }
 
     private static String label(VirtualService vs) {

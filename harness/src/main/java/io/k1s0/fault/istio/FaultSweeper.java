@@ -49,7 +49,7 @@ public final class FaultSweeper {
             }
             String ns = vs.getMetadata().getNamespace();
             String name = vs.getMetadata().getName();
-            int routes = new FaultRemover(store, run).remove(ns, name);
+            int routes = new FaultRemover(store, run).remove(ns, name).routesRemoved();
             LOG.info("Swept run {} from VirtualService {}/{} ({}, {} route(s))", run, ns, name, reason.get(), routes);
             swept.add(new SweptFault(ns, name, run, reason.get(), routes));
         }

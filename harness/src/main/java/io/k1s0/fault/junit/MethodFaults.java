@@ -1,8 +1,7 @@
 package io.k1s0.fault.junit;
 
-import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import io.k1s0.fault.istio.FaultRemoval;
 import io.k1s0.fault.istio.FaultSpec;
 import io.k1s0.fault.istio.InstalledFault;
 import java.util.ArrayList;
@@ -56,18 +55,11 @@ final class MethodFaults implements AutoCloseable {
         List<HasMetadata> gone = new ArrayList<>();
         for (InstalledFault fault : installed()) {
             try {
-                Resource<VirtualService> vs = run.environment().client().resources(VirtualService.class)
-                        .inNamespace(fault.namespace()).withName(fault.virtualService());
-                VirtualService before = vs.get();
-                run.installer().remove(fault);
+                FaultRemoval removal = run.installer().remove(fault);
                 installed.remove(fault);
                 run.shutdownCleanup().untrack(fault);
-                VirtualService after = vs.get();
-                if (after != null) {
-                    standing.add(after);
-                } else if (before != null) {
-                    gone.add(before);
-                }
+                removal.standing().ifPresent(standing::add);
+                removal.deleted().ifPresent(gone::add);
             } catch (RuntimeException e) {
                 LOG.error("could not remove the fault in VirtualService {}/{}", fault.namespace(), fault.virtualService(), e);
                 first = first == null ? e : first;

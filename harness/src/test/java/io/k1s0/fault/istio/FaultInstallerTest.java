@@ -150,15 +150,18 @@ class FaultInstallerTest {
         FaultInstaller installer = installer("r4");
         InstalledFault installed = installer.install(weeklyFault(), Duration.ofMinutes(40));
 
-        int removed = installer.remove(installed);
+        FaultRemoval removal = installer.remove(installed);
 
         VirtualService after = api.get("k1s0-service", "order-server");
-        assertThat(removed).isEqualTo(2);
+        assertThat(removal.routesRemoved()).isEqualTo(2);
+        assertThat(removal.standing()).as("the removal reports the VirtualService as written back").get()
+                .satisfies(vs -> assertThat(vs.getMetadata().getResourceVersion()).isEqualTo(after.getMetadata().getResourceVersion()));
+        assertThat(removal.deleted()).as("nothing deleted").isEmpty();
         assertThat(SpecFingerprint.of(after)).as("spec hash after removal equals hash before install")
                 .isEqualTo(SpecFingerprint.of(before)).isEqualTo(installed.specHashBefore());
         assertThat(after.getMetadata().getLabels()).doesNotContainKey("fault.k1s0.io/run-id");
         assertThat(after.getMetadata().getAnnotations()).doesNotContainKeys("fault.k1s0.io/expires-at", "fault.k1s0.io/owner");
-        assertThat(installer.remove(installed)).as("second removal finds nothing").isZero();
+        assertThat(installer.remove(installed).routesRemoved()).as("second removal finds nothing").isZero();
     }
 
     @Test
@@ -241,9 +244,12 @@ class FaultInstallerTest {
         assertThat(VirtualServiceStore.specTree(created).path("hosts").get(0).asText())
                 .isEqualTo("order-server.k1s0-service.svc.cluster.local");
 
-        installer.remove(installed);
+        FaultRemoval removal = installer.remove(installed);
 
         assertThat(api.get("k1s0-service", "fh-r8-order-server")).as("dedicated VirtualService deleted").isNull();
+        assertThat(removal.deleted()).as("the removal reports the VirtualService it deleted").get()
+                .satisfies(vs -> assertThat(vs.getMetadata().getName()).isEqualTo("fh-r8-order-server"));
+        assertThat(removal.standing()).as("nothing written back").isEmpty();
     }
 
     @Test
