@@ -45,6 +45,29 @@ final class NginxFront implements AutoCloseable {
         return port;
     }
 
+    /** CPU time (user + system) its one worker process has used, from {@code /proc}; ticks of {@code getconf CLK_TCK}. */
+    long workerCpuNanos() throws IOException, InterruptedException {
+        long master = Long.parseLong(Files.readString(dir.resolve("proxy.pid")).trim());
+        String children = Files.readString(Path.of("/proc/" + master + "/task/" + master + "/children")).trim();
+        if (children.isEmpty() || children.contains(" ")) {
+            throw new IllegalStateException("expected one nginx worker under master " + master + ", found [" + children + "]");
+        }
+        String stat = Files.readString(Path.of("/proc/" + children + "/stat"));
+        // Fields after the command name, which is in parentheses: state is field 3, utime 14, stime 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 1_000_000_000L / clockTicksPerSecond();
+    }
+
+    private static long clockTicksPerSecond() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("getconf CLK_TCK failed: " + out);
+        }
+        return Long.parseLong(out);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         try {

@@ -30,13 +30,12 @@ import java.util.regex.Pattern;
  *       so only the proxy differs;</li>
  *   <li>max throughput through these hops with {@code wrk -t2 -c50} (a Lua script sets the absolute-URI path a
  *       forward proxy needs);</li>
- *   <li>nginx proxying its own static backend via {@code /work/shared/bench/nginx-anchor.sh}, the shared anchor.</li>
+ *   <li>nginx proxying its own static backend via {@code /work/shared/bench/nginx-anchor.sh}, the shared anchor;</li>
+ *   <li>CPU time per proxied request during the fixed-rate runs: our outbound event loop against nginx's worker.</li>
  * </ul>
  * The latencies are taken in {@value #ROUNDS} rounds, each of the three paths and then the anchor, and the table shows
  * each value's median over the rounds with the rounds' values: one 10 s run on this shared machine moves by more than
  * the differences the goals ask about.
- * <ul>
- * </ul>
  * Run: {@code mvn -q -o -pl harness test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt} then
  * {@code java -XX:+UseSerialGC -cp harness/target/test-classes:harness/target/classes:$(cat harness/cp.txt) io.k1s0.fault.localmesh.SidecarHopBenchmark [rate] [seconds]}
  * from the repository root: its JVM must run with the launcher's options ({@link LauncherJvmOptions}), and the cold
@@ -51,10 +50,18 @@ final class SidecarHopBenchmark {
     private static final int ROUNDS = 3;
     private static final int WRITES = 20;
 
-    record Latency(double p50, double p90, double p99, String statuses) {}
+    record Latency(double p50, double p90, double p99, String statuses, int responses) {}
+
+    /**
+     * CPU time per request of the hop's proxy during a fixed-rate run, in µs: our busiest Vert.x event loop (the caller
+     * pod's, which runs the outbound listener) and the next busiest (the backend pod's), or nginx's worker. Unlike a
+     * latency percentile it barely moves between rounds, and under hey's bursts of ten it is what the added P50 queues on.
+     */
+    record CpuPerRequest(double proxyMicros, double backendMicros) {}
 
     /** One round: hey on the backend, through the outbound sidecar, through nginx in front of it, then the anchor's table. */
-    private record Round(Latency direct, Latency proxied, Latency front, Map<String, String[]> anchorRows) {
+    private record Round(Latency direct, Latency proxied, Latency front, Map<String, String[]> anchorRows, CpuPerRequest ours,
+            CpuPerRequest nginx) {
         /** A cell of the anchor's table: row "direct" or "nginx", column 1 = P50, 3 = P99 (ms), 4 = wrk rps. */
         double anchor(String row, int column) {
             return Double.parseDouble(anchorRows.get(row)[column]);
@@ -104,8 +111,14 @@ final class SidecarHopBenchmark {
             // One round is a few seconds of this shared machine; the rounds interleave the three paths and the
             // anchor, and the table takes each value's median over the rounds.
             for (int i = 0; i < ROUNDS; i++) {
-                rounds.add(new Round(hey(seconds, rate, directUrl, null), hey(seconds, rate, meshUrl, proxy),
-                        hey(seconds, rate, frontUrl, null), nginxAnchor(rate, seconds)));
+                Latency direct = hey(seconds, rate, directUrl, null);
+                Map<Long, Long> loopsBefore = eventLoopCpuNanos();
+                Latency proxied = hey(seconds, rate, meshUrl, proxy);
+                CpuPerRequest ours = perRequest(loopsBefore, eventLoopCpuNanos(), proxied.responses());
+                long workerBefore = front.workerCpuNanos();
+                Latency inFront = hey(seconds, rate, frontUrl, null);
+                CpuPerRequest nginx = new CpuPerRequest((front.workerCpuNanos() - workerBefore) / 1e3 / inFront.responses(), Double.NaN);
+                rounds.add(new Round(direct, proxied, inFront, nginxAnchor(rate, seconds), ours, nginx));
             }
             wrkDirect = wrk(seconds, directUrl, null);
             wrkProxied = wrk(seconds, "http://" + proxy + "/", meshUrl);
@@ -138,6 +151,13 @@ final class SidecarHopBenchmark {
         row("added P99 (ms) " + each(rounds, r -> r.proxied().p99() - r.direct().p99()), fmt(addedP99),
                 fmt(median(rounds, r -> r.front().p99() - r.direct().p99())),
                 fmt(median(rounds, r -> r.anchor("nginx", 3) - r.anchor("direct", 3))), "≤ 2 ms", met(addedP99 <= 2.0));
+        double oursCpu = median(rounds, r -> r.ours().proxyMicros());
+        double nginxCpu = median(rounds, r -> r.nginx().proxyMicros());
+        row("CPU per proxied request at " + rate + " rps (µs): the proxy " + each(rounds, r -> r.ours().proxyMicros())
+                        + "; the backend's event loop in brackets",
+                String.format(Locale.ROOT, "%.1f (%.1f)", oursCpu, median(rounds, r -> r.ours().backendMicros())),
+                String.format(Locale.ROOT, "%.1f ", nginxCpu) + each(rounds, r -> r.nginx().proxyMicros()), "", "",
+                String.format(Locale.ROOT, "%.2f × nginx's", oursCpu / nginxCpu));
         row("max throughput, wrk -t2 -c50 (rps): direct / through the hop", String.format(Locale.ROOT, "%.0f / %.0f", wrkDirect, wrkProxied),
                 String.format(Locale.ROOT, "%.0f", wrkFront),
                 String.format(Locale.ROOT, "%.0f / %.0f", median(rounds, r -> r.anchor("direct", 4)), anchorRps),
@@ -239,7 +259,30 @@ final class SidecarHopBenchmark {
         }
         java.util.Collections.sort(tenthsOfMillis);
         return new Latency(percentile(tenthsOfMillis, 0.50), percentile(tenthsOfMillis, 0.90), percentile(tenthsOfMillis, 0.99),
-                statuses.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none"));
+                statuses.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none"),
+                tenthsOfMillis.size());
+    }
+
+    /** CPU time of each Vert.x event-loop thread of this JVM, by thread id. */
+    static Map<Long, Long> eventLoopCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("vert.x-eventloop-thread-")) {
+                cpu.put(t.getId(), threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return cpu;
+    }
+
+    /** The two busiest event loops between the snapshots, per response: the proxy's loop, then the backend's. */
+    static CpuPerRequest perRequest(Map<Long, Long> before, Map<Long, Long> after, int responses) {
+        List<Long> used = after.entrySet().stream().filter(e -> before.containsKey(e.getKey()))
+                .map(e -> e.getValue() - before.get(e.getKey())).sorted(java.util.Comparator.reverseOrder()).toList();
+        if (used.size() < 2) {
+            throw new IllegalStateException("expected the caller's and the backend's event loops, found " + used.size());
+        }
+        return new CpuPerRequest(used.get(0) / 1e3 / responses, used.get(1) / 1e3 / responses);
     }
 
     /** The {@code q} quantile in ms of sorted values in 0.1 ms steps, each step's values taken as spread evenly over it. */
