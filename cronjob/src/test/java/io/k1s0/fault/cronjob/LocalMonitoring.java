@@ -35,6 +35,7 @@ final class LocalMonitoring implements AutoCloseable {
     static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
@@ -69,18 +70,13 @@ final class LocalMonitoring implements AutoCloseable {
         requireBinariesOrSkip();
         LocalMonitoring m = new LocalMonitoring(Files.createTempDirectory("dashboard-prometheus"));
         try {
-            int gatewayPort = freePort();
-            m.pushgateway = m.launch("pushgateway", URI.create("http://127.0.0.1:" + gatewayPort),
-                    Processes.onPath("prometheus-pushgateway").orElseThrow().toString(),
-                    "--web.listen-address=127.0.0.1:" + gatewayPort,
-                    "--persistence.file=" + m.dir.resolve("pushgateway.data"));
+            m.pushgateway = m.launch("pushgateway", port -> List.of(Processes.onPath("prometheus-pushgateway").orElseThrow().toString(),
+                    "--web.listen-address=127.0.0.1:" + port, "--persistence.file=" + m.dir.resolve("pushgateway.data")));
             Path config = Files.writeString(m.dir.resolve("prometheus.yml"), config(fileSd, runnerMetricsHostPort,
-                    "127.0.0.1:" + gatewayPort));
-            int port = freePort();
-            m.prometheus = m.launch("prometheus", URI.create("http://127.0.0.1:" + port),
-                    Processes.onPath("prometheus").orElseThrow().toString(),
+                    "127.0.0.1:" + m.pushgateway.getPort()));
+            m.prometheus = m.launch("prometheus", port -> List.of(Processes.onPath("prometheus").orElseThrow().toString(),
                     "--config.file=" + config, "--storage.tsdb.path=" + m.dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port);
+                    "--web.listen-address=127.0.0.1:" + port));
             return m;
         } catch (IOException | RuntimeException e) {
             m.close();
@@ -119,17 +115,30 @@ final class LocalMonitoring implements AutoCloseable {
         return dir.resolve(name + ".log");
     }
 
-    private URI launch(String name, URI base, String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logOf(name).toFile()).start();
-        processes.add(process);
-        HttpClient http = HttpClient.newHttpClient();
-        await(name + " ready on " + base + " (log: " + logOf(name) + ")")
-                .atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .failFast(name + " exited; log: " + logOf(name), () -> !process.isAlive())
-                .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        return base;
+    /**
+     * Starts {@code name} on a probed free port and waits until it is ready. Another process may bind the port between
+     * the probe and the start; then it is started again on another port (at most {@value #PORT_ATTEMPTS} ports).
+     */
+    private URI launch(String name, java.util.function.IntFunction<List<String>> commandOnPort) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            URI base = URI.create("http://127.0.0.1:" + freePort());
+            Process process = new ProcessBuilder(commandOnPort.apply(base.getPort())).redirectErrorStream(true)
+                    .redirectOutput(logOf(name).toFile()).start();
+            processes.add(process);
+            HttpClient http = HttpClient.newHttpClient();
+            try {
+                await(name + " ready on " + base + " (log: " + logOf(name) + ")")
+                        .atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .failFast(name + " exited; log: " + logOf(name), () -> !process.isAlive())
+                        .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                return base;
+            } catch (RuntimeException e) {
+                if (process.isAlive() || !log(name).contains("address already in use") || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class PrometheusProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusProcess.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** Ports tried: a free port is probed, then prometheus binds it, and another process may bind it in between. */
+    static final int PORT_ATTEMPTS = 3;
+    private static final String PORT_TAKEN = "address already in use";
 
     private final Process process;
     private final URI url;
@@ -46,6 +51,12 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     static PrometheusProcess start(Path binary, Path fileSd, Path workDir) throws IOException, InterruptedException {
+        return start(binary, fileSd, workDir, LocalMeshCommand::freePort);
+    }
+
+    /** As {@link #start(Path, Path, Path)}, on the ports {@code freePorts} gives, the next one when one was taken. */
+    static PrometheusProcess start(Path binary, Path fileSd, Path workDir, java.util.function.IntSupplier freePorts)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -58,32 +69,49 @@ final class PrometheusProcess implements AutoCloseable {
                   - files: ['%s']
                     refresh_interval: 5s
                 """.formatted(fileSd.toAbsolutePath()));
-        int port = LocalMeshCommand.freePort();
-        Process process = new ProcessBuilder(binary.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + workDir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("prometheus.log").toFile())
-                .start();
-        URI url = URI.create("http://127.0.0.1:" + port + "/");
-        PrometheusProcess prom = new PrometheusProcess(process, url);
-        prom.awaitReady(workDir.resolve("prometheus.log"));
-        return prom;
+        Path log = workDir.resolve("prometheus.log");
+        List<Integer> taken = new ArrayList<>();
+        while (true) {
+            int port = freePorts.getAsInt();
+            Process process = new ProcessBuilder(binary.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + workDir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            PrometheusProcess prom = new PrometheusProcess(process, URI.create("http://127.0.0.1:" + port + "/"));
+            if (prom.awaitReady(log)) {
+                return prom;
+            }
+            taken.add(port);
+            if (taken.size() == PORT_ATTEMPTS) {
+                throw new IllegalStateException("prometheus could not listen: " + PORT_TAKEN + " on each of 127.0.0.1 ports " + taken
+                        + " (each was free when probed); see " + log);
+            }
+            LOG.info("port {} was taken between probing it and prometheus binding it; trying another", port);
+        }
     }
 
-    private void awaitReady(Path log) throws InterruptedException {
+    /**
+     * True once {@code /-/ready} answers 200; false when prometheus exited because its port was taken meanwhile.
+     * Any other exit, or no readiness within {@link #READY_TIMEOUT}, is an error naming the log.
+     */
+    private boolean awaitReady(Path log) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
+                if (logSays(log, PORT_TAKEN)) {
+                    return false;
+                }
                 throw new IllegalStateException("prometheus exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
-                    return;
+                    return true;
                 }
             } catch (IOException notYetListening) {
                 LOG.debug("prometheus not ready yet: {}", notYetListening.getMessage());
@@ -93,6 +121,14 @@ final class PrometheusProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("prometheus was not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    private static boolean logSays(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 
     URI url() {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 final class LocalPrometheus implements AutoCloseable {
 
     static final String JOB = "mesh";
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Process process;
     private final Path dir;
@@ -71,26 +72,34 @@ final class LocalPrometheus implements AutoCloseable {
                 "    metrics_path: /stats/prometheus",
                 targets,
                 ""));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        // The port is probed, then prometheus binds it: another process may take it in between, and then it gets
+        // another port, not a failed test.
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path log = dir.resolve("prometheus.log");
+            Process p = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
+            HttpClient http = HttpClient.newHttpClient();
+            try {
+                await("prometheus on 127.0.0.1:" + port + " ready (log: " + log + ")")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .failFast("prometheus process exited", () -> !p.isAlive())
+                        .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                return prometheus;
+            } catch (RuntimeException e) {
+                boolean portTaken = !p.isAlive() && Files.readString(log).contains("address already in use");
+                p.destroyForcibly(); // never leave a process behind; its log stays in the temp dir named above
+                if (!portTaken || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        Process p = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
-        HttpClient http = HttpClient.newHttpClient();
-        try {
-            await("prometheus on 127.0.0.1:" + port + " ready (log: " + dir.resolve("prometheus.log") + ")")
-                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .failFast("prometheus process exited", () -> !p.isAlive())
-                    .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        } catch (RuntimeException e) {
-            p.destroyForcibly(); // never leave a process behind; its log stays in the temp dir named above
-            throw e;
-        }
-        return prometheus;
     }
 
     /** Skips the test (visible reason), or fails it when the environment requires Prometheus. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +47,8 @@ class PushgatewayToPrometheusTest {
     void pushedSummaryArrivesInPrometheusAndTheLatestRunReplacesTheLast(@TempDir Path dir) throws Exception {
         Path pushgatewayBin = RealPrometheus.require("prometheus-pushgateway");
         Path prometheusBin = RealPrometheus.require("prometheus");
-        int gwPort = freePort();
-        URI gateway = URI.create("http://127.0.0.1:" + gwPort);
-        start(dir.resolve("pushgateway.log"), pushgatewayBin.toString(), "--web.listen-address=127.0.0.1:" + gwPort);
-        await("pushgateway is ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> get(gateway.resolve("/-/ready")).statusCode() == 200);
+        URI gateway = startReady(dir.resolve("pushgateway.log"), port -> List.of(pushgatewayBin.toString(),
+                "--web.listen-address=127.0.0.1:" + port));
 
         PushgatewayClient client = new PushgatewayClient(gateway, Map.of(), HttpSettings.defaults());
         DeliveryResult first = client.push(SampleRuns.weekly("run-A"));
@@ -64,7 +62,6 @@ class PushgatewayToPrometheusTest {
                 .as("PUT replaced the group: one run_info, the latest run").singleElement().asString()
                 .contains("run_id=\"run-B\"").contains("job=\"fault-injection-weekly\"");
 
-        int promPort = freePort();
         Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -73,10 +70,9 @@ class PushgatewayToPrometheusTest {
                     honor_labels: true
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(gwPort));
-        start(dir.resolve("prometheus.log"), prometheusBin.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + promPort);
-        URI prometheus = URI.create("http://127.0.0.1:" + promPort);
+                """.formatted(gateway.getPort()));
+        URI prometheus = startReady(dir.resolve("prometheus.log"), port -> List.of(prometheusBin.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port));
 
         JsonNode info = awaitSeries(prometheus, "fault_injection_run_info{job=\"fault-injection-weekly\"}");
         assertThat(info).as("one run_info series in Prometheus").hasSize(1);
@@ -106,9 +102,26 @@ class PushgatewayToPrometheusTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private void start(Path log, String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        started.add(p);
+    /**
+     * Starts the command on a probed free port and waits for {@code /-/ready}. Another process may bind the port
+     * between the probe and the start; then it is started again on another port (at most 3).
+     */
+    private URI startReady(Path log, IntFunction<List<String>> commandOnPort) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            URI base = URI.create("http://127.0.0.1:" + freePort());
+            Process p = new ProcessBuilder(commandOnPort.apply(base.getPort())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            started.add(p);
+            try {
+                await(log.getFileName() + ": ready on " + base).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions().failFast("exited; log: " + log, () -> !p.isAlive())
+                        .until(() -> get(base.resolve("/-/ready")).statusCode() == 200);
+                return base;
+            } catch (RuntimeException e) {
+                if (p.isAlive() || !Files.readString(log).contains("address already in use") || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {
