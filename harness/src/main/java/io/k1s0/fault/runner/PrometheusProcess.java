@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,7 @@ final class PrometheusProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusProcess.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     /** Ports tried: a free port is probed, then prometheus binds it, and another process may bind it in between. */
-    static final int PORT_ATTEMPTS = 3;
+    private static final int PORT_ATTEMPTS = 3;
     private static final String PORT_TAKEN = "address already in use";
 
     private final Process process;
@@ -55,7 +56,7 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Path, Path, Path)}, on the ports {@code freePorts} gives, the next one when one was taken. */
-    static PrometheusProcess start(Path binary, Path fileSd, Path workDir, java.util.function.IntSupplier freePorts)
+    static PrometheusProcess start(Path binary, Path fileSd, Path workDir, IntSupplier freePorts)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("prometheus.yml");
