@@ -130,7 +130,7 @@ final class LocalMonitoring implements AutoCloseable {
                 await(name + " ready on " + base + " (log: " + logOf(name) + ")")
                         .atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                         .failFast(name + " exited; log: " + logOf(name), () -> !process.isAlive())
-                        .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
+                        .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
                 return base;
             } catch (RuntimeException e) {

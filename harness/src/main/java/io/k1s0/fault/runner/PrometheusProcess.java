@@ -27,6 +27,8 @@ final class PrometheusProcess implements AutoCloseable {
     /** Ports tried: a free port is probed, then prometheus binds it, and another process may bind it in between. */
     private static final int PORT_ATTEMPTS = 3;
     private static final String PORT_TAKEN = "address already in use";
+    /** Logged by this process once its web server is up: a 200 from the port alone may come from whoever took it. */
+    private static final String READY_LINE = "Server is ready to receive web requests";
 
     private final Process process;
     private final URI url;
@@ -111,7 +113,7 @@ final class PrometheusProcess implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (r.statusCode() == 200 && logSays(log, READY_LINE) && process.isAlive()) {
                     return true;
                 }
             } catch (IOException notYetListening) {

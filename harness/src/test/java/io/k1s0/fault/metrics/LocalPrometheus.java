@@ -89,7 +89,7 @@ final class LocalPrometheus implements AutoCloseable {
                 await("prometheus on 127.0.0.1:" + port + " ready (log: " + log + ")")
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                         .failFast("prometheus process exited", () -> !p.isAlive())
-                        .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).build(),
+                        .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
                 return prometheus;
             } catch (RuntimeException e) {
