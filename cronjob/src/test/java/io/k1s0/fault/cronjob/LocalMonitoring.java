@@ -1,22 +1,17 @@
 package io.k1s0.fault.cronjob;
 
 import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
+import io.k1s0.fault.runner.LoopbackProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,11 +29,8 @@ final class LocalMonitoring implements AutoCloseable {
     static final String PUSHGATEWAY_JOB = "pushgateway";
     static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-    private static final int PORT_ATTEMPTS = 3;
-
     private final Path dir;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<LoopbackProcess> processes = new ArrayList<>();
     private URI pushgateway;
     private URI prometheus;
 
@@ -70,11 +62,11 @@ final class LocalMonitoring implements AutoCloseable {
         requireBinariesOrSkip();
         LocalMonitoring m = new LocalMonitoring(Files.createTempDirectory("dashboard-prometheus"));
         try {
-            m.pushgateway = m.launch("pushgateway", port -> List.of(Processes.onPath("prometheus-pushgateway").orElseThrow().toString(),
+            m.pushgateway = m.launch("pushgateway", LoopbackProcess.PUSHGATEWAY_READY, port -> List.of(Processes.onPath("prometheus-pushgateway").orElseThrow().toString(),
                     "--web.listen-address=127.0.0.1:" + port, "--persistence.file=" + m.dir.resolve("pushgateway.data")));
             Path config = Files.writeString(m.dir.resolve("prometheus.yml"), config(fileSd, runnerMetricsHostPort,
                     "127.0.0.1:" + m.pushgateway.getPort()));
-            m.prometheus = m.launch("prometheus", port -> List.of(Processes.onPath("prometheus").orElseThrow().toString(),
+            m.prometheus = m.launch("prometheus", LoopbackProcess.PROMETHEUS_READY, port -> List.of(Processes.onPath("prometheus").orElseThrow().toString(),
                     "--config.file=" + config, "--storage.tsdb.path=" + m.dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port));
             return m;
@@ -115,36 +107,11 @@ final class LocalMonitoring implements AutoCloseable {
         return dir.resolve(name + ".log");
     }
 
-    /**
-     * Starts {@code name} on a probed free port and waits until it is ready. Another process may bind the port between
-     * the probe and the start; then it is started again on another port (at most {@value #PORT_ATTEMPTS} ports).
-     */
-    private URI launch(String name, java.util.function.IntFunction<List<String>> commandOnPort) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            URI base = URI.create("http://127.0.0.1:" + freePort());
-            Process process = new ProcessBuilder(commandOnPort.apply(base.getPort())).redirectErrorStream(true)
-                    .redirectOutput(logOf(name).toFile()).start();
-            processes.add(process);
-            HttpClient http = HttpClient.newHttpClient();
-            try {
-                await(name + " ready on " + base + " (log: " + logOf(name) + ")")
-                        .atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                        .failFast(name + " exited; log: " + logOf(name), () -> !process.isAlive())
-                        .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-                return base;
-            } catch (RuntimeException e) {
-                if (process.isAlive() || !log(name).contains("address already in use") || attempt == PORT_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** Starts {@code name} on a free port (another one if it was taken meanwhile, {@link LoopbackProcess}), ready. */
+    private URI launch(String name, String readyLine, IntFunction<List<String>> commandOnPort) {
+        LoopbackProcess process = LoopbackProcess.start(name, commandOnPort, logOf(name), readyLine);
+        processes.add(process);
+        return process.url();
     }
 
     /** The log of a process, for assertion messages. */
@@ -159,17 +126,7 @@ final class LocalMonitoring implements AutoCloseable {
     @Override
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
+            processes.get(i).close();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -1,20 +1,14 @@
 package io.k1s0.fault.metrics;
 
-import static org.awaitility.Awaitility.await;
-
+import io.k1s0.fault.runner.LoopbackProcess;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -27,13 +21,12 @@ import org.junit.jupiter.api.Assumptions;
 final class LocalPrometheus implements AutoCloseable {
 
     static final String JOB = "mesh";
-    private static final int PORT_ATTEMPTS = 3;
 
-    private final Process process;
+    private final LoopbackProcess process;
     private final Path dir;
     private final URI base;
 
-    private LocalPrometheus(Process process, Path dir, URI base) {
+    private LocalPrometheus(LoopbackProcess process, Path dir, URI base) {
         this.process = process;
         this.dir = dir;
         this.base = base;
@@ -72,34 +65,11 @@ final class LocalPrometheus implements AutoCloseable {
                 "    metrics_path: /stats/prometheus",
                 targets,
                 ""));
-        // The port is probed, then prometheus binds it: another process may take it in between, and then it gets
-        // another port, not a failed test.
-        for (int attempt = 1; ; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Path log = dir.resolve("prometheus.log");
-            Process p = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            LocalPrometheus prometheus = new LocalPrometheus(p, dir, URI.create("http://127.0.0.1:" + port));
-            HttpClient http = HttpClient.newHttpClient();
-            try {
-                await("prometheus on 127.0.0.1:" + port + " ready (log: " + log + ")")
-                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .failFast("prometheus process exited", () -> !p.isAlive())
-                        .until(() -> http.send(HttpRequest.newBuilder(prometheus.base.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-                return prometheus;
-            } catch (RuntimeException e) {
-                boolean portTaken = !p.isAlive() && Files.readString(log).contains("address already in use");
-                p.destroyForcibly(); // never leave a process behind; its log stays in the temp dir named above
-                if (!portTaken || attempt == PORT_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        // A port taken between probing and binding gets another port, not a failed test (LoopbackProcess).
+        LoopbackProcess process = LoopbackProcess.start("prometheus", port -> List.of(binary.get().toString(),
+                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port),
+                dir.resolve("prometheus.log"), LoopbackProcess.PROMETHEUS_READY);
+        return new LocalPrometheus(process, dir, URI.create("http://127.0.0.1:" + process.url().getPort()));
     }
 
     /** Skips the test (visible reason), or fails it when the environment requires Prometheus. */
@@ -128,10 +98,7 @@ final class LocalPrometheus implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        process.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

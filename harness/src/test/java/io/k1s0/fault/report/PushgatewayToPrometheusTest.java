@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.k1s0.fault.runner.LoopbackProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,24 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PushgatewayToPrometheusTest {
 
-    private final List<Process> started = new ArrayList<>();
+    private final List<LoopbackProcess> started = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @AfterEach
-    void stopWhatThisTestStarted() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+    void stopWhatThisTestStarted() {
+        started.forEach(LoopbackProcess::close);
     }
 
     @Test
     void pushedSummaryArrivesInPrometheusAndTheLatestRunReplacesTheLast(@TempDir Path dir) throws Exception {
         Path pushgatewayBin = RealPrometheus.require("prometheus-pushgateway");
         Path prometheusBin = RealPrometheus.require("prometheus");
-        URI gateway = startReady(dir.resolve("pushgateway.log"), port -> List.of(pushgatewayBin.toString(),
+        URI gateway = start("pushgateway", dir, LoopbackProcess.PUSHGATEWAY_READY, port -> List.of(pushgatewayBin.toString(),
                 "--web.listen-address=127.0.0.1:" + port));
 
         PushgatewayClient client = new PushgatewayClient(gateway, Map.of(), HttpSettings.defaults());
@@ -71,7 +65,7 @@ class PushgatewayToPrometheusTest {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(gateway.getPort()));
-        URI prometheus = startReady(dir.resolve("prometheus.log"), port -> List.of(prometheusBin.toString(), "--config.file=" + config,
+        URI prometheus = start("prometheus", dir, LoopbackProcess.PROMETHEUS_READY, port -> List.of(prometheusBin.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port));
 
         JsonNode info = awaitSeries(prometheus, "fault_injection_run_info{job=\"fault-injection-weekly\"}");
@@ -102,31 +96,9 @@ class PushgatewayToPrometheusTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /**
-     * Starts the command on a probed free port and waits for {@code /-/ready}. Another process may bind the port
-     * between the probe and the start; then it is started again on another port (at most 3).
-     */
-    private URI startReady(Path log, IntFunction<List<String>> commandOnPort) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            URI base = URI.create("http://127.0.0.1:" + freePort());
-            Process p = new ProcessBuilder(commandOnPort.apply(base.getPort())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            started.add(p);
-            try {
-                await(log.getFileName() + ": ready on " + base).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .ignoreExceptions().failFast("exited; log: " + log, () -> !p.isAlive())
-                        .until(() -> get(base.resolve("/-/ready")).statusCode() == 200);
-                return base;
-            } catch (RuntimeException e) {
-                if (p.isAlive() || !Files.readString(log).contains("address already in use") || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private URI start(String name, Path dir, String readyLine, IntFunction<List<String>> commandOnPort) {
+        LoopbackProcess process = LoopbackProcess.start(name, commandOnPort, dir.resolve(name + ".log"), readyLine);
+        started.add(process);
+        return process.url();
     }
 }
