@@ -1,7 +1,7 @@
 package io.k1s0.fault.localmesh;
 
+import io.k1s0.fault.runner.LoopbackProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ final class NginxFront implements AutoCloseable {
 
     static NginxFront start(int backendPort) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("nginx-front");
-        int port = freePort();
+        int port = LoopbackProcess.freePort();
         Path config = dir.resolve("proxy.conf");
         Files.writeString(config, """
                 worker_processes 1; pid %1$s/proxy.pid; error_log %1$s/proxy.log warn;
@@ -88,12 +88,6 @@ final class NginxFront implements AutoCloseable {
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", cmd) + " failed (see " + dir.resolve("proxy.log") + "):\n" + out);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

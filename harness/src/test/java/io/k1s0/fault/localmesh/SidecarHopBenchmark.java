@@ -1,5 +1,6 @@
 package io.k1s0.fault.localmesh;
 
+import io.k1s0.fault.runner.LoopbackProcess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -336,8 +337,8 @@ final class SidecarHopBenchmark {
     /** Runs the shared nginx anchor on free ports; rows by target name: [target, p50, p90, p99, wrk_max_rps]. */
     private static Map<String, String[]> nginxAnchor(int rate, int seconds) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", ANCHOR, String.valueOf(rate), String.valueOf(seconds)).redirectErrorStream(true);
-        pb.environment().put("BACKEND_PORT", String.valueOf(NginxFront.freePort()));
-        pb.environment().put("PROXY_PORT", String.valueOf(NginxFront.freePort()));
+        pb.environment().put("BACKEND_PORT", String.valueOf(LoopbackProcess.freePort()));
+        pb.environment().put("PROXY_PORT", String.valueOf(LoopbackProcess.freePort()));
         String out = run(pb, 4L * seconds);
         Map<String, String[]> rows = new LinkedHashMap<>();
         out.lines().map(String::trim).map(l -> l.split("\\s+")).filter(c -> c.length == 5 && (c[0].equals("direct") || c[0].equals("nginx")))
