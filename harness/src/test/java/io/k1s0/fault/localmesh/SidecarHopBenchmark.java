@@ -29,10 +29,13 @@ import java.util.regex.Pattern;
  *       ({@code hey -x}), added = proxied − direct, the same client measuring both;</li>
  *   <li>the same hop taken by nginx ({@link NginxFront}: one worker, upstream keepalive) in front of that same backend,
  *       so only the proxy differs;</li>
+ *   <li>the same hop taken by the least proxy Netty's codecs allow ({@link NettyFloorProxy}, one event loop, in this
+ *       JVM): what the sidecar costs above it is ours, what it costs above nginx is the platform's;</li>
  *   <li>max throughput through these hops with {@code wrk -t2 -c50} (a Lua script sets the absolute-URI path a
  *       forward proxy needs);</li>
  *   <li>nginx proxying its own static backend via {@code /work/shared/bench/nginx-anchor.sh}, the shared anchor;</li>
- *   <li>CPU time per proxied request during the fixed-rate runs: our outbound event loop against nginx's worker.</li>
+ *   <li>CPU time per proxied request during the fixed-rate runs: our outbound event loop, the floor proxy's loop and
+ *       nginx's worker.</li>
  * </ul>
  * The latencies are taken in {@value #ROUNDS} rounds, each of the three paths and then the anchor, and the table shows
  * each value's median over the rounds with the rounds' values: one 10 s run on this shared machine moves by more than
@@ -60,9 +63,12 @@ final class SidecarHopBenchmark {
      */
     record CpuPerRequest(double proxyMicros, double backendMicros) {}
 
-    /** One round: hey on the backend, through the outbound sidecar, through nginx in front of it, then the anchor's table. */
-    private record Round(Latency direct, Latency proxied, Latency front, Map<String, String[]> anchorRows, CpuPerRequest ours,
-            CpuPerRequest nginx) {
+    /**
+     * One round: hey on the backend, through the outbound sidecar, through the Netty floor proxy and nginx in front of
+     * it, then the anchor's table.
+     */
+    private record Round(Latency direct, Latency proxied, Latency floor, Latency front, Map<String, String[]> anchorRows,
+            CpuPerRequest ours, CpuPerRequest floorCpu, CpuPerRequest nginx) {
         /** A cell of the anchor's table: row "direct" or "nginx", column 1 = P50, 3 = P99 (ms), 4 = wrk rps. */
         double anchor(String row, int column) {
             return Double.parseDouble(anchorRows.get(row)[column]);
@@ -89,15 +95,18 @@ final class SidecarHopBenchmark {
         double wrkDirect;
         double wrkProxied;
         double wrkFront;
+        double wrkFloor;
         try (LocalMesh mesh = LocalMesh.builder()
                 .workload(WorkloadSpec.of("client", NS))
                 .workload(WorkloadSpec.of("backend", NS).withDefaultEcho("size=1024"))
                 .start();
-             NginxFront front = NginxFront.start(mesh.sidecarOf("backend-0", NS).inboundPort())) {
+             NginxFront front = NginxFront.start(mesh.sidecarOf("backend-0", NS).inboundPort());
+             NettyFloorProxy floor = NettyFloorProxy.start(mesh.sidecarOf("backend-0", NS).inboundPort())) {
             String directUrl = "http://127.0.0.1:" + mesh.sidecarOf("backend-0", NS).inboundPort() + "/1k";
             String proxy = "127.0.0.1:" + mesh.sidecarOf("client-0", NS).outboundPort();
             String meshUrl = "http://backend." + NS + ":80/1k";
             String frontUrl = "http://127.0.0.1:" + front.port() + "/1k";
+            String floorProxy = "127.0.0.1:" + floor.port();
             writes = writeUntilInForce(mesh, WRITES);
             // JIT warm-up of both paths before anything is measured: steady state is what a test run sees after its
             // first thousands of requests. Closed-loop wrk gets the hot paths compiled (C2) within seconds.
@@ -105,10 +114,12 @@ final class SidecarHopBenchmark {
                 wrk(5, directUrl, null);
                 wrk(5, "http://" + proxy + "/", meshUrl);
                 wrk(5, frontUrl, null);
+                wrk(5, "http://" + floorProxy + "/", meshUrl);
             }
             hey(2, rate, directUrl, null);
             hey(2, rate, meshUrl, proxy);
             hey(2, rate, frontUrl, null);
+            hey(2, rate, meshUrl, floorProxy);
             // One round is a few seconds of this shared machine; the rounds interleave the three paths and the
             // anchor, and the table takes each value's median over the rounds.
             for (int i = 0; i < ROUNDS; i++) {
@@ -116,19 +127,24 @@ final class SidecarHopBenchmark {
                 Map<Long, Long> loopsBefore = eventLoopCpuNanos();
                 Latency proxied = hey(seconds, rate, meshUrl, proxy);
                 CpuPerRequest ours = perRequest(loopsBefore, eventLoopCpuNanos(), proxied.responses());
+                long floorBefore = floor.cpuNanos();
+                Latency viaFloor = hey(seconds, rate, meshUrl, floorProxy);
+                CpuPerRequest floorCpu = new CpuPerRequest((floor.cpuNanos() - floorBefore) / 1e3 / viaFloor.responses(), Double.NaN);
                 long workerBefore = front.workerCpuNanos();
                 Latency inFront = hey(seconds, rate, frontUrl, null);
                 CpuPerRequest nginx = new CpuPerRequest((front.workerCpuNanos() - workerBefore) / 1e3 / inFront.responses(), Double.NaN);
-                rounds.add(new Round(direct, proxied, inFront, nginxAnchor(rate, seconds), ours, nginx));
+                rounds.add(new Round(direct, proxied, viaFloor, inFront, nginxAnchor(rate, seconds), ours, floorCpu, nginx));
             }
             wrkDirect = wrk(seconds, directUrl, null);
             wrkProxied = wrk(seconds, "http://" + proxy + "/", meshUrl);
             wrkFront = wrk(seconds, frontUrl, null);
+            wrkFloor = wrk(seconds, "http://" + floorProxy + "/", meshUrl);
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
         double addedP50 = median(rounds, r -> r.proxied().p50() - r.direct().p50());
         double frontAddedP50 = median(rounds, r -> r.front().p50() - r.direct().p50());
+        double floorAddedP50 = median(rounds, r -> r.floor().p50() - r.direct().p50());
         double anchorAddedP50 = median(rounds, r -> r.anchor("nginx", 1) - r.anchor("direct", 1));
         double addedP99 = median(rounds, r -> r.proxied().p99() - r.direct().p99());
         double anchorRps = median(rounds, r -> r.anchor("nginx", 4));
@@ -136,31 +152,40 @@ final class SidecarHopBenchmark {
         System.out.printf(Locale.ROOT, "load average before %s, after %s; %d rps for %d s per target and round, %d rounds; 1 KB responses%n",
                 loadBefore, loadAfter, rate, seconds, ROUNDS);
         System.out.println("Latencies are medians over the rounds (the rounds' values in brackets).");
-        System.out.println("| measurement | local mesh | nginx in front of the same backend | nginx anchor (nginx-anchor.sh) | goal | met |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        row("direct P50 / P99 (ms)", fmt(median(rounds, r -> r.direct().p50())) + " / " + fmt(median(rounds, r -> r.direct().p99())), "(same backend)",
+        System.out.println("| measurement | local mesh | Netty floor proxy, same backend | nginx in front of the same backend "
+                + "| nginx anchor (nginx-anchor.sh) | goal | met |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        row("direct P50 / P99 (ms)", fmt(median(rounds, r -> r.direct().p50())) + " / " + fmt(median(rounds, r -> r.direct().p99())),
+                "(same backend)", "(same backend)",
                 fmt(median(rounds, r -> r.anchor("direct", 1))) + " / " + fmt(median(rounds, r -> r.anchor("direct", 3))), "", "");
         row("proxied P50 / P99 (ms)", fmt(median(rounds, r -> r.proxied().p50())) + " / " + fmt(median(rounds, r -> r.proxied().p99())),
+                fmt(median(rounds, r -> r.floor().p50())) + " / " + fmt(median(rounds, r -> r.floor().p99())),
                 fmt(median(rounds, r -> r.front().p50())) + " / " + fmt(median(rounds, r -> r.front().p99())),
                 fmt(median(rounds, r -> r.anchor("nginx", 1))) + " / " + fmt(median(rounds, r -> r.anchor("nginx", 3))), "", "");
         row("added P50 (ms) " + each(rounds, r -> r.proxied().p50() - r.direct().p50()), fmt(addedP50),
+                fmt(floorAddedP50) + " " + each(rounds, r -> r.floor().p50() - r.direct().p50())
+                        + String.format(Locale.ROOT, " (%.2f × nginx's)", floorAddedP50 / frontAddedP50),
                 fmt(frontAddedP50) + " " + each(rounds, r -> r.front().p50() - r.direct().p50()),
                 fmt(anchorAddedP50) + " " + each(rounds, r -> r.anchor("nginx", 1) - r.anchor("direct", 1)),
                 "≤ 1.5 × nginx's", "same backend: " + met(addedP50 <= 1.5 * frontAddedP50)
                         + String.format(Locale.ROOT, " (%.2f ×)", addedP50 / frontAddedP50)
                         + "; anchor: " + met(addedP50 <= 1.5 * anchorAddedP50) + String.format(Locale.ROOT, " (%.2f ×)", addedP50 / anchorAddedP50));
         row("added P99 (ms) " + each(rounds, r -> r.proxied().p99() - r.direct().p99()), fmt(addedP99),
+                fmt(median(rounds, r -> r.floor().p99() - r.direct().p99())),
                 fmt(median(rounds, r -> r.front().p99() - r.direct().p99())),
                 fmt(median(rounds, r -> r.anchor("nginx", 3) - r.anchor("direct", 3))), "≤ 2 ms", met(addedP99 <= 2.0));
         double oursCpu = median(rounds, r -> r.ours().proxyMicros());
         double nginxCpu = median(rounds, r -> r.nginx().proxyMicros());
+        double floorCpu = median(rounds, r -> r.floorCpu().proxyMicros());
         row("CPU per proxied request at " + rate + " rps (µs): the proxy " + each(rounds, r -> r.ours().proxyMicros())
                         + "; the backend's event loop in brackets",
                 String.format(Locale.ROOT, "%.1f (%.1f)", oursCpu, median(rounds, r -> r.ours().backendMicros())),
+                String.format(Locale.ROOT, "%.1f ", floorCpu) + each(rounds, r -> r.floorCpu().proxyMicros())
+                        + String.format(Locale.ROOT, " (%.2f × nginx's)", floorCpu / nginxCpu),
                 String.format(Locale.ROOT, "%.1f ", nginxCpu) + each(rounds, r -> r.nginx().proxyMicros()), "", "",
-                String.format(Locale.ROOT, "%.2f × nginx's", oursCpu / nginxCpu));
+                String.format(Locale.ROOT, "%.2f × nginx's, %.2f × the floor's", oursCpu / nginxCpu, oursCpu / floorCpu));
         row("max throughput, wrk -t2 -c50 (rps): direct / through the hop", String.format(Locale.ROOT, "%.0f / %.0f", wrkDirect, wrkProxied),
-                String.format(Locale.ROOT, "%.0f", wrkFront),
+                String.format(Locale.ROOT, "%.0f", wrkFloor), String.format(Locale.ROOT, "%.0f", wrkFront),
                 String.format(Locale.ROOT, "%.0f / %.0f", median(rounds, r -> r.anchor("direct", 4)), anchorRps),
                 "≥ 50 % of the anchor's = " + String.format(Locale.ROOT, "%.0f", anchorRps / 2),
                 met(wrkProxied >= anchorRps / 2) + String.format(Locale.ROOT, " (%.0f %%)", 100 * wrkProxied / anchorRps));
@@ -172,23 +197,24 @@ final class SidecarHopBenchmark {
         row("an API write until it is in force (VirtualService update through LocalMesh.client(), then awaitConfigured): writes 2–"
                         + WRITES + " median / max; the API's answer until in force, max of all " + WRITES + "; the first write (call + in force)",
                 String.format(Locale.ROOT, "%.1f / %.1f ms; %.1f ms; %.0f + %.0f ms", laterMedian, laterMax, propagationMax,
-                        writes.get(0).callMs(), writes.get(0).toInForceMs()), "", "", "< 100 ms", met(laterMax < 100 && propagationMax < 100));
+                        writes.get(0).callMs(), writes.get(0).toInForceMs()), "", "", "", "< 100 ms", met(laterMax < 100 && propagationMax < 100));
         row("start API + control plane + 3 workloads, cold: fresh JVM (median of 3 "
                         + ColdStartBenchmark.ColdStarts.rounded(cold.without(), ColdStartBenchmark.Once::start) + ")",
-                String.format(Locale.ROOT, "%.0f ms", cold.withoutArchive()), "", "", "< 1500 ms", met(cold.withoutArchive() < 1500));
+                String.format(Locale.ROOT, "%.0f ms", cold.withoutArchive()), "", "", "", "< 1500 ms", met(cold.withoutArchive() < 1500));
         row("same, fresh JVM with the launcher's class-data archive (median of 3 "
                         + ColdStartBenchmark.ColdStarts.rounded(cold.with(), ColdStartBenchmark.Once::start) + ")",
-                String.format(Locale.ROOT, "%.0f ms", cold.withArchive()), "", "", "< 1500 ms", met(cold.withArchive() < 1500));
+                String.format(Locale.ROOT, "%.0f ms", cold.withArchive()), "", "", "", "< 1500 ms", met(cold.withArchive() < 1500));
         row("same with the archive, until a first VirtualService applied through the client is in force (median of 3 "
                         + ColdStartBenchmark.ColdStarts.rounded(cold.with(), ColdStartBenchmark.Once::untilFirstConfig) + ")",
-                String.format(Locale.ROOT, "%.0f ms", cold.withArchiveUntilFirstConfig()), "", "", "", "");
+                String.format(Locale.ROOT, "%.0f ms", cold.withArchiveUntilFirstConfig()), "", "", "", "", "");
         // The first in-process start pays class loading; the next five are what a later test class sees.
         double warm = ColdStartBenchmark.median(starts.subList(1, starts.size()));
-        row("same, warm (a later start in one JVM, median of 5)", String.format(Locale.ROOT, "%.0f ms", warm), "", "", "< 1500 ms",
+        row("same, warm (a later start in one JVM, median of 5)", String.format(Locale.ROOT, "%.0f ms", warm), "", "", "", "< 1500 ms",
                 met(warm < 1500));
-        row("heap used with 10 workloads after GC (whole JVM)", String.format(Locale.ROOT, "%.1f MB", heapMb), "", "", "< 200 MB", met(heapMb < 200));
-        row("status codes (hey, last round: direct / proxied / nginx in front)", rounds.get(ROUNDS - 1).direct().statuses() + " / "
-                + rounds.get(ROUNDS - 1).proxied().statuses() + " / " + rounds.get(ROUNDS - 1).front().statuses(), "", "", "", "");
+        row("heap used with 10 workloads after GC (whole JVM)", String.format(Locale.ROOT, "%.1f MB", heapMb), "", "", "", "< 200 MB", met(heapMb < 200));
+        row("status codes (hey, last round: direct / proxied / Netty floor / nginx in front)", rounds.get(ROUNDS - 1).direct().statuses()
+                + " / " + rounds.get(ROUNDS - 1).proxied().statuses() + " / " + rounds.get(ROUNDS - 1).floor().statuses() + " / "
+                + rounds.get(ROUNDS - 1).front().statuses(), "", "", "", "", "");
     }
 
     /** One VirtualService update: the client's call (YAML to typed object, the API's answer), then until it is in force. */
