@@ -53,7 +53,7 @@ public final class LoopbackProcess implements AutoCloseable {
      * Starts {@code commandOnPort.apply(port)} on a free loopback port with stdout and stderr in {@code log}, and returns
      * once {@code GET /-/ready} answers 200 <em>and</em> the log holds {@code readyLine}: a 200 alone may come from
      * whatever took the port. An exit for another reason than a taken port, or no readiness within 30 s, is an error
-     * naming {@code name} and the log.
+     * naming {@code name} and the log (which holds the last attempt's output: each attempt starts it anew).
      */
     public static LoopbackProcess start(String name, IntFunction<List<String>> commandOnPort, Path log, String readyLine) {
         return start(name, commandOnPort, log, readyLine, LoopbackProcess::freePort, READY_TIMEOUT);
@@ -62,6 +62,10 @@ public final class LoopbackProcess implements AutoCloseable {
     /** As {@link #start(String, IntFunction, Path, String)}, on the ports {@code freePorts} gives. */
     static LoopbackProcess start(String name, IntFunction<List<String>> commandOnPort, Path log, String readyLine,
             IntSupplier freePorts, Duration readyTimeout) {
+        if (readyLine == null || readyLine.isBlank()) {
+            throw new IllegalArgumentException("readyLine of " + name + " must be the text its log shows once it serves, e.g. "
+                    + PROMETHEUS_READY + "; was " + (readyLine == null ? "null" : "blank"));
+        }
         List<Integer> taken = new ArrayList<>();
         while (true) {
             int port = freePorts.getAsInt();
@@ -79,6 +83,9 @@ public final class LoopbackProcess implements AutoCloseable {
     }
 
     private static LoopbackProcess launch(String name, List<String> command, Path log, URI url) {
+        if (command == null || command.isEmpty()) {
+            throw new IllegalArgumentException("commandOnPort of " + name + " gave no command for " + url);
+        }
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new LoopbackProcess(name, process, url);

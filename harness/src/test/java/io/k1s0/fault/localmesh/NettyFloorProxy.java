@@ -2,7 +2,10 @@ package io.k1s0.fault.localmesh;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -19,7 +22,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -27,12 +32,20 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The benchmark's floor: the least an HTTP/1.1 forward proxy on Netty's own codecs does, on one event loop, in front
- * of a fixed backend port. No routing, faults, retries, load balancing, telemetry or Vert.x: each client connection
- * gets one upstream connection and each request is forwarded whole and answered whole, as the outbound sidecar does.
+ * of a fixed backend port. Like the outbound sidecar it reads each request whole, removes the hop-by-hop headers both
+ * ways and answers whole; unlike it, it does no routing, faults, retries, load balancing, telemetry or Istio headers,
+ * has no Vert.x, and pins one upstream connection to each client connection instead of pooling (the load generators
+ * keep their connections, so both open one upstream connection per client connection, once).
  * What the sidecar costs above this row is ours; what this row costs above nginx is the JVM's and Netty's.
  */
 final class NettyFloorProxy implements AutoCloseable {
@@ -46,19 +59,24 @@ final class NettyFloorProxy implements AutoCloseable {
         this.loopThreadId = loopThreadId;
     }
 
-    static NettyFloorProxy start(int backendPort) throws InterruptedException, java.util.concurrent.ExecutionException {
+    static NettyFloorProxy start(int backendPort) throws InterruptedException, ExecutionException {
         NioEventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("netty-floor"));
-        Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new ClientSide(backendPort));
-                    }
-                }).bind("127.0.0.1", 0).sync().channel();
-        AtomicLong threadId = new AtomicLong();
-        loop.submit(() -> threadId.set(Thread.currentThread().getId())).get();
-        return new NettyFloorProxy(loop, server, threadId.get());
+        try {
+            Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new ClientSide(backendPort));
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            AtomicLong threadId = new AtomicLong();
+            loop.submit(() -> threadId.set(Thread.currentThread().getId())).get();
+            return new NettyFloorProxy(loop, server, threadId.get());
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     int port() {
@@ -72,13 +90,26 @@ final class NettyFloorProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Removes the headers a proxy must not forward, the set the sidecar removes ({@link HopByHop}). */
+    private static HttpHeaders withoutHopByHop(HttpHeaders headers) {
+        List<String> found = new ArrayList<>(2);
+        for (String name : headers.names()) {
+            if (HopByHop.is(name)) {
+                found.add(name);
+            }
+        }
+        found.forEach(headers::remove);
+        return headers;
     }
 
     /** One client connection: absolute-URI requests in, the backend's responses out, one upstream connection. */
     private static final class ClientSide extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final int backendPort;
-        private Channel upstream;
+        /** The upstream connection once asked for; requests wait on it in order, so a pipelined one cannot overtake. */
+        private ChannelFuture upstream;
 
         ClientSide(int backendPort) {
             this.backendPort = backendPort;
@@ -86,18 +117,44 @@ final class NettyFloorProxy implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            URI target = URI.create(request.uri());
-            String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-            FullHttpRequest forwarded = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), path,
-                    request.content().retain(), request.headers().copy(), EmptyHttpHeaders.INSTANCE);
-            forwarded.headers().set(HttpHeaderNames.HOST, target.getAuthority()).remove("proxy-connection");
-            HttpUtil.setContentLength(forwarded, forwarded.content().readableBytes());
-            if (upstream != null) {
-                upstream.writeAndFlush(forwarded);
+            URI target = absoluteTarget(request.uri());
+            if (target == null) {
+                ByteBuf text = Unpooled.copiedBuffer("a forward proxy: send absolute-URI requests (curl -x)\n", StandardCharsets.UTF_8);
+                FullHttpResponse refused = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, text);
+                HttpUtil.setContentLength(refused, text.readableBytes());
+                ctx.writeAndFlush(refused);
                 return;
             }
-            Channel client = ctx.channel();
-            new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+            String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                    + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            FullHttpRequest forwarded = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), path,
+                    request.content().retain(), withoutHopByHop(request.headers().copy()), EmptyHttpHeaders.INSTANCE);
+            forwarded.headers().set(HttpHeaderNames.HOST, target.getRawAuthority());
+            HttpUtil.setContentLength(forwarded, forwarded.content().readableBytes());
+            if (upstream == null) {
+                upstream = connect(ctx.channel());
+            }
+            upstream.addListener((ChannelFutureListener) connected -> {
+                if (connected.isSuccess()) {
+                    connected.channel().writeAndFlush(forwarded);
+                } else {
+                    forwarded.release();
+                }
+            });
+        }
+
+        /** The URI of an absolute-form request target ({@code http://host[:port]/path}), or null for any other form. */
+        private static URI absoluteTarget(String requestTarget) {
+            try {
+                URI uri = new URI(requestTarget);
+                return uri.isAbsolute() && uri.getRawAuthority() != null ? uri : null;
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
+
+        private ChannelFuture connect(Channel client) {
+            return new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -107,15 +164,12 @@ final class NettyFloorProxy implements AutoCloseable {
                     .connect("127.0.0.1", backendPort)
                     .addListener((ChannelFutureListener) connected -> {
                         if (!connected.isSuccess()) {
-                            forwarded.release();
                             client.close();
                             return;
                         }
-                        upstream = connected.channel();
                         // The pair lives and dies together, as a sidecar's downstream and upstream stream do.
-                        client.closeFuture().addListener(f -> upstream.close());
-                        upstream.closeFuture().addListener(f -> client.close());
-                        upstream.writeAndFlush(forwarded);
+                        client.closeFuture().addListener(f -> connected.channel().close());
+                        connected.channel().closeFuture().addListener(f -> client.close());
                     });
         }
 
@@ -135,8 +189,10 @@ final class NettyFloorProxy implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), response.content().retain(),
-                    response.headers().copy(), EmptyHttpHeaders.INSTANCE));
+            FullHttpResponse back = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), response.content().retain(),
+                    withoutHopByHop(response.headers().copy()), EmptyHttpHeaders.INSTANCE);
+            HttpUtil.setContentLength(back, back.content().readableBytes());
+            client.writeAndFlush(back);
         }
 
         @Override

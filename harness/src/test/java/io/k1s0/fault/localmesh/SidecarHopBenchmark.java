@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
  *   <li>CPU time per proxied request during the fixed-rate runs: our outbound event loop, the floor proxy's loop and
  *       nginx's worker.</li>
  * </ul>
- * The latencies are taken in {@value #ROUNDS} rounds, each of the three paths and then the anchor, and the table shows
- * each value's median over the rounds with the rounds' values: one 10 s run on this shared machine moves by more than
- * the differences the goals ask about.
+ * The latencies are taken in {@value #ROUNDS} rounds, each of the four paths (direct, our hop, the floor proxy, nginx
+ * in front) and then the anchor, and the table shows each value's median over the rounds with the rounds' values: one
+ * 10 s run on this shared machine moves by more than the differences the goals ask about.
  * Run: {@code mvn -q -o -pl harness test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt} then
  * {@code java -XX:+UseSerialGC -cp harness/target/test-classes:harness/target/classes:$(cat harness/cp.txt) io.k1s0.fault.localmesh.SidecarHopBenchmark [rate] [seconds]}
  * from the repository root: its JVM must run with the launcher's options ({@link LauncherJvmOptions}), and the cold
@@ -108,7 +108,7 @@ final class SidecarHopBenchmark {
             String frontUrl = "http://127.0.0.1:" + front.port() + "/1k";
             String floorProxy = "127.0.0.1:" + floor.port();
             writes = writeUntilInForce(mesh, WRITES);
-            // JIT warm-up of both paths before anything is measured: steady state is what a test run sees after its
+            // JIT warm-up of every path before anything is measured: steady state is what a test run sees after its
             // first thousands of requests. Closed-loop wrk gets the hot paths compiled (C2) within seconds.
             for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                 wrk(5, directUrl, null);
@@ -120,7 +120,7 @@ final class SidecarHopBenchmark {
             hey(2, rate, meshUrl, proxy);
             hey(2, rate, frontUrl, null);
             hey(2, rate, meshUrl, floorProxy);
-            // One round is a few seconds of this shared machine; the rounds interleave the three paths and the
+            // One round is a few seconds of this shared machine; the rounds interleave the four paths and the
             // anchor, and the table takes each value's median over the rounds.
             for (int i = 0; i < ROUNDS; i++) {
                 Latency direct = hey(seconds, rate, directUrl, null);

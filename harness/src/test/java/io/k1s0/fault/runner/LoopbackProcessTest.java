@@ -62,6 +62,52 @@ class LoopbackProcessTest {
     }
 
     @Test
+    void aPortTakenIsRetriedOnTheNextWithoutAnyRealBinary(@TempDir Path dir) throws Exception {
+        // The fake binary says what prometheus says on a taken port when given the first one; on the second it logs its
+        // ready line and stays up, and an in-test server answers /-/ready on that port as its web server would.
+        HttpServer itsWebServer = readyAnsweringServer();
+        int taken = LoopbackProcess.freePort();
+        int free = itsWebServer.getAddress().getPort();
+        Path fake = script(dir, "fake", "if [ \"$1\" = \"" + taken + "\" ]; then\n"
+                + "  echo 'err=\"listen tcp 127.0.0.1:" + taken + ": bind: address already in use\"'; exit 1\nfi\n"
+                + "echo '" + LoopbackProcess.PROMETHEUS_READY + "'\nexec sleep 60");
+        AtomicInteger probes = new AtomicInteger();
+        try (LoopbackProcess started = LoopbackProcess.start("prometheus", port -> List.of(fake.toString(), String.valueOf(port)),
+                dir.resolve("p.log"), LoopbackProcess.PROMETHEUS_READY, () -> probes.getAndIncrement() == 0 ? taken : free,
+                LoopbackProcess.READY_TIMEOUT)) {
+            assertThat(started.url().getPort()).as("the port after the taken one").isEqualTo(free);
+            assertThat(started.isAlive()).as("the process on the second port").isTrue();
+        } finally {
+            itsWebServer.stop(0);
+        }
+    }
+
+    @Test
+    void everyPortTakenEndsInAnErrorListingThemWithoutAnyRealBinary(@TempDir Path dir) throws Exception {
+        Path alwaysTaken = script(dir, "taken", "echo 'err=\"listen tcp 127.0.0.1:'$1': bind: address already in use\"'\nexit 1");
+        int[] ports = {LoopbackProcess.freePort(), LoopbackProcess.freePort(), LoopbackProcess.freePort()};
+        AtomicInteger next = new AtomicInteger();
+        assertThatThrownBy(() -> LoopbackProcess.start("pushgateway", port -> List.of(alwaysTaken.toString(), String.valueOf(port)),
+                dir.resolve("g.log"), LoopbackProcess.PUSHGATEWAY_READY, () -> ports[next.getAndIncrement()], LoopbackProcess.READY_TIMEOUT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pushgateway could not listen: address already in use on each of 127.0.0.1 ports ["
+                        + ports[0] + ", " + ports[1] + ", " + ports[2] + "]")
+                .hasMessageContaining(dir.resolve("g.log").toString());
+    }
+
+    @Test
+    void aMissingReadyLineOrCommandIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        assertThatThrownBy(() -> LoopbackProcess.start("prometheus", port -> List.of("true"), dir.resolve("p.log"), " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readyLine of prometheus must be the text its log shows once it serves")
+                .hasMessageContaining("was blank");
+        assertThatThrownBy(() -> LoopbackProcess.start("prometheus", port -> List.of(), dir.resolve("p.log"), LoopbackProcess.PROMETHEUS_READY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commandOnPort of prometheus gave no command");
+        assertThat(dir.resolve("p.log")).as("no process was started, so no log").doesNotExist();
+    }
+
+    @Test
     void theReadyLineOfThePushgatewayIsWhatItLogs(@TempDir Path dir) throws Exception {
         Path binary = onPathOrSkip("prometheus-pushgateway");
         try (LoopbackProcess gateway = LoopbackProcess.start("pushgateway", port -> List.of(binary.toString(),
