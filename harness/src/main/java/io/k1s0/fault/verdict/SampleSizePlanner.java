@@ -5,7 +5,7 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
  * Turns expectations into request counts before traffic is sent, and tells an inconclusive verdict how far short it
- * fell. Normal quantiles come from Hipparchus.
+ * fell. Normal quantiles and the binomial's Beta quantiles come from Hipparchus.
  */
 public final class SampleSizePlanner {
 
@@ -34,9 +34,12 @@ public final class SampleSizePlanner {
 
     /**
      * Requests needed to conclude "rate below {@code threshold}" at one-sided {@code confidence} when the true rate is
-     * about {@code expectedRate}. With an expected rate of 0 this is exact (no failures seen in n requests):
-     * n = ln(1−c) / ln(1−threshold), e.g. 459 for 1 % at 99 %. Otherwise normal approximation:
-     * n = z² r(1−r) / (threshold − r)², z the one-sided quantile. An expected rate at the threshold cannot be decided.
+     * about {@code expectedRate}, by the exact binomial: the smallest n at which the expected errors, ⌈r·n⌉, still give a
+     * one-sided Clopper-Pearson upper bound below the threshold (the bound the verdict uses). With an expected rate of 0
+     * this is n = ln(1−c) / ln(1−threshold), e.g. 459 for 1 % at 99 %; an expected rate of 0.25 % needs 1,001 because three
+     * errors are then expected. A normal approximation would ask for fewer requests than the zero-error case for rates
+     * well below the threshold, which the verdict then cannot decide. An expected rate at or above the threshold cannot
+     * be shown below it.
      */
     public static Plan forRateBelow(Ratio threshold, Ratio expectedRate, double confidence) {
         checkConfidence(confidence);
@@ -51,15 +54,42 @@ public final class SampleSizePlanner {
                     "with no errors, n = ln(1−c) / ln(1−threshold) = ln(%s) / ln(1−%s) → %,d requests (exact binomial)",
                     fmt(1 - confidence), threshold, n));
         }
-        if (r == t) {
-            return new Plan(Long.MAX_VALUE, "a rate equal to the threshold " + threshold
-                    + " cannot be shown below or above it with any number of requests");
+        if (r >= t) {
+            return new Plan(Long.MAX_VALUE, "an expected rate of " + expectedRate + " is not below the threshold " + threshold
+                    + ": no number of requests shows the rate below it");
         }
-        double z = STANDARD_NORMAL.inverseCumulativeProbability(confidence);
-        long n = (long) Math.ceil(z * z * r * (1 - r) / ((t - r) * (t - r)) - 1e-9);
+        long n = smallestDecidingN(t, r, confidence);
         return new Plan(n, String.format(Locale.ROOT,
-                "n = z² r(1−r) / (threshold − r)² with z = %.4f (one-sided %s), r = %s, threshold = %s → %,d requests",
-                z, confidenceText(confidence), expectedRate, threshold, n));
+                "exact binomial: the smallest n at which the expected ⌈r·n⌉ errors, r = %s, still give a one-sided %s "
+                        + "Clopper-Pearson upper bound below %s → %,d requests (%,d expected %s)",
+                expectedRate, confidenceText(confidence), threshold, n, expectedErrors(r, n), expectedErrors(r, n) == 1 ? "error" : "errors"));
+    }
+
+    /** Binary search from the zero-error count up: the bound falls with n, in small steps where ⌈r·n⌉ goes up by one. */
+    private static long smallestDecidingN(double threshold, double rate, double confidence) {
+        long lo = (long) Math.ceil(Math.log(1 - confidence) / Math.log(1 - threshold) - 1e-9);
+        long hi = lo;
+        while (!decides(hi, threshold, rate, confidence)) {
+            lo = hi + 1;
+            hi = Math.multiplyExact(hi, 2);
+        }
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (decides(mid, threshold, rate, confidence)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return hi;
+    }
+
+    private static boolean decides(long n, double threshold, double rate, double confidence) {
+        return Judge.clopperPearsonUpper(expectedErrors(rate, n), n, confidence) < threshold;
+    }
+
+    private static long expectedErrors(double rate, long n) {
+        return (long) Math.ceil(rate * n - 1e-9);
     }
 
     /**

@@ -33,6 +33,33 @@ class SampleSizePlannerTest {
     }
 
     @Test
+    void aSmallExpectedRateNeedsAtLeastTheZeroErrorCountAndThePlanDecidesWhenItsErrorsAreSeen() {
+        // A normal approximation planned 247 requests for 0.25 % below 1 %: fewer than the 459 that zero errors need,
+        // and 788 requests with two errors were still inconclusive.
+        Plan plan = SampleSizePlanner.forRateBelow(percent(1), percent(0.25), 0.99);
+        assertThat(plan.requests()).as("requests for 0.25 %% below 1 %% at 99 %%").isEqualTo(1_001);
+        assertThat(plan.explanation()).isEqualTo("exact binomial: the smallest n at which the expected ⌈r·n⌉ errors, r = 0.25 %, "
+                + "still give a one-sided 99 % Clopper-Pearson upper bound below 1.00 % → 1,001 requests (3 expected errors)");
+        assertThat(Judge.clopperPearsonUpper(3, 1_001, 0.99)).as("upper bound with the plan's 3 errors in 1,001").isLessThan(0.01);
+        assertThat(Judge.clopperPearsonUpper(3, 1_000, 0.99)).as("upper bound with 3 errors in one request fewer").isGreaterThanOrEqualTo(0.01);
+        long zeroErrors = SampleSizePlanner.forRateBelow(percent(1), percent(0), 0.99).requests();
+        for (double r : new double[] {0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9}) {
+            assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(r), 0.99).requests())
+                    .as("requests for %s %% below 1 %%, against %d for zero errors", r, zeroErrors).isGreaterThanOrEqualTo(zeroErrors);
+        }
+        assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(0.0125), 0.99).explanation()).as("one error, singular")
+                .endsWith("(1 expected error)");
+    }
+
+    @Test
+    void anExpectedRateAtOrAboveTheThresholdCannotBePlanned() {
+        assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(2), 0.99).requests()).isEqualTo(Long.MAX_VALUE);
+        assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(2), 0.99).explanation())
+                .isEqualTo("an expected rate of 2.00 % is not below the threshold 1.00 %: no number of requests shows the rate below it");
+        assertThat(SampleSizePlanner.forRateBelow(percent(1), percent(100), 0.99).requests()).as("every request failing").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void p99At99PercentNeeds459Observations() {
         assertThat(SampleSizePlanner.forQuantile(0.99, 0.99).requests()).isEqualTo(459);
     }

@@ -56,8 +56,10 @@ class WeeklyFaultOneHopOutTest {
     @DisplayName("kong → order-bff (service tier: attempts 2, retryOn 5xx): 5 % failing tries give an edge error rate consistent with 0.05³ = 0.0125 %, far below 5 %")
     void retriesOneHopOutLowerTheEdgeErrorRate(Mesh mesh, MeshWindow window) {
         double edgeRate = Math.pow(P, 1 + RETRIES);
-        // "Below 1 %" is decided by 459 requests without an error; showing "below the 0.1 % SLO" would need 4,603.
-        Plan belowSlo = SampleSizePlanner.forRateBelow(percent(1), percent(0), Judge.DEFAULT_CONFIDENCE);
+        // "Below 1 %" planned for 0.25 %, twenty times the formula's rate: on a loaded machine a pooled connection reset
+        // can fail a try too, and two errors in 788 requests were once too many to decide (1,001 requests decide three).
+        // Showing "below the 0.1 % SLO" would need 4,603 requests without an error.
+        Plan belowSlo = SampleSizePlanner.forRateBelow(percent(1), percent(0.25), Judge.DEFAULT_CONFIDENCE);
         Plan retries = SampleSizePlanner.forFraction(percent(P * 100), percent(2), Judge.DEFAULT_CONFIDENCE);
         long n = Math.max(belowSlo.requests(), retries.requests());
         String caller = Chain.reportedCaller(mesh, KONG);
