@@ -59,13 +59,17 @@ public final class SampleSizePlanner {
                     + ": no number of requests shows the rate below it");
         }
         long n = smallestDecidingN(t, r, confidence);
+        long errors = expectedErrors(r, n);
         return new Plan(n, String.format(Locale.ROOT,
                 "exact binomial: the smallest n at which the expected ⌈r·n⌉ errors, r = %s, still give a one-sided %s "
                         + "Clopper-Pearson upper bound below %s → %,d requests (%,d expected %s)",
-                expectedRate, confidenceText(confidence), threshold, n, expectedErrors(r, n), expectedErrors(r, n) == 1 ? "error" : "errors"));
+                expectedRate, confidenceText(confidence), threshold, n, errors, errors == 1 ? "error" : "errors"));
     }
 
-    /** Binary search from the zero-error count up: the bound falls with n, in small steps where ⌈r·n⌉ goes up by one. */
+    /**
+     * Doubling, then binary search, from the zero-error count up. The bound falls as n grows except for a small jump
+     * wherever ⌈r·n⌉ goes up by one, so the search can land a few requests past the very first n that decides.
+     */
     private static long smallestDecidingN(double threshold, double rate, double confidence) {
         long lo = (long) Math.ceil(Math.log(1 - confidence) / Math.log(1 - threshold) - 1e-9);
         long hi = lo;
