@@ -49,7 +49,7 @@ public final class SampleSizePlanner {
             throw new IllegalArgumentException("threshold is " + threshold + "; allowed: between 0 % and 100 % (exclusive)");
         }
         if (r == 0) {
-            long n = (long) Math.ceil(Math.log(1 - confidence) / Math.log(1 - t) - 1e-9);
+            long n = zeroErrorRequests(t, confidence);
             return new Plan(n, String.format(Locale.ROOT,
                     "with no errors, n = ln(1−c) / ln(1−threshold) = ln(%s) / ln(1−%s) → %,d requests (exact binomial)",
                     fmt(1 - confidence), threshold, n));
@@ -71,7 +71,7 @@ public final class SampleSizePlanner {
      * wherever ⌈r·n⌉ goes up by one, so the search can land a few requests past the very first n that decides.
      */
     private static long smallestDecidingN(double threshold, double rate, double confidence) {
-        long lo = (long) Math.ceil(Math.log(1 - confidence) / Math.log(1 - threshold) - 1e-9);
+        long lo = zeroErrorRequests(threshold, confidence);
         long hi = lo;
         while (!decides(hi, threshold, rate, confidence)) {
             lo = hi + 1;
@@ -86,6 +86,11 @@ public final class SampleSizePlanner {
             }
         }
         return hi;
+    }
+
+    /** No errors in n requests bound the rate below {@code threshold} once (1−threshold)ⁿ ≤ 1−c. */
+    private static long zeroErrorRequests(double threshold, double confidence) {
+        return (long) Math.ceil(Math.log(1 - confidence) / Math.log(1 - threshold) - 1e-9);
     }
 
     private static boolean decides(long n, double threshold, double rate, double confidence) {

@@ -19,11 +19,13 @@ final class NginxFront implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final int port;
+    private final long clockTicksPerSecond;
 
-    private NginxFront(Path dir, Path config, int port) {
+    private NginxFront(Path dir, Path config, int port, long clockTicksPerSecond) {
         this.dir = dir;
         this.config = config;
         this.port = port;
+        this.clockTicksPerSecond = clockTicksPerSecond;
     }
 
     static NginxFront start(int backendPort) throws IOException, InterruptedException {
@@ -36,7 +38,7 @@ final class NginxFront implements AutoCloseable {
                 http { access_log off; upstream b { server 127.0.0.1:%2$d; keepalive 64; }
                   server { listen 127.0.0.1:%3$d; location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
                 """.formatted(dir, backendPort, port));
-        NginxFront front = new NginxFront(dir, config, port);
+        NginxFront front = new NginxFront(dir, config, port, clockTicksPerSecond());
         front.nginx("-c", config.toString());
         return front;
     }
@@ -56,9 +58,10 @@ final class NginxFront implements AutoCloseable {
         // Fields after the command name, which is in parentheses: state is field 3, utime 14, stime 15.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * 1_000_000_000L / clockTicksPerSecond();
+        return ticks * 1_000_000_000L / clockTicksPerSecond;
     }
 
+    /** Read once, at start: the benchmark reads the worker's CPU twice a round. */
     private static long clockTicksPerSecond() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

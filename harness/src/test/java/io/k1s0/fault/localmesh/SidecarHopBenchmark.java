@@ -61,7 +61,12 @@ final class SidecarHopBenchmark {
      * pod's, which runs the outbound listener) and the next busiest (the backend pod's), or nginx's worker. Unlike a
      * latency percentile it barely moves between rounds, and under hey's bursts of ten it is what the added P50 queues on.
      */
-    record CpuPerRequest(double proxyMicros, double backendMicros) {}
+    record CpuPerRequest(double proxyMicros, double backendMicros) {
+        /** A proxy measured on its own (one thread or process): {@code cpuNanos} spent over {@code run}'s responses. */
+        static CpuPerRequest ofProxy(long cpuNanos, Latency run) {
+            return new CpuPerRequest(cpuNanos / 1e3 / run.responses(), Double.NaN);
+        }
+    }
 
     /**
      * One round: hey on the backend, through the outbound sidecar, through the Netty floor proxy and nginx in front of
@@ -129,10 +134,10 @@ final class SidecarHopBenchmark {
                 CpuPerRequest ours = perRequest(loopsBefore, eventLoopCpuNanos(), proxied.responses());
                 long floorBefore = floor.cpuNanos();
                 Latency viaFloor = hey(seconds, rate, meshUrl, floorProxy);
-                CpuPerRequest floorCpu = new CpuPerRequest((floor.cpuNanos() - floorBefore) / 1e3 / viaFloor.responses(), Double.NaN);
+                CpuPerRequest floorCpu = CpuPerRequest.ofProxy(floor.cpuNanos() - floorBefore, viaFloor);
                 long workerBefore = front.workerCpuNanos();
                 Latency inFront = hey(seconds, rate, frontUrl, null);
-                CpuPerRequest nginx = new CpuPerRequest((front.workerCpuNanos() - workerBefore) / 1e3 / inFront.responses(), Double.NaN);
+                CpuPerRequest nginx = CpuPerRequest.ofProxy(front.workerCpuNanos() - workerBefore, inFront);
                 rounds.add(new Round(direct, proxied, viaFloor, inFront, nginxAnchor(rate, seconds), ours, floorCpu, nginx));
             }
             wrkDirect = wrk(seconds, directUrl, null);

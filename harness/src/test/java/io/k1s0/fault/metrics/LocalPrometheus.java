@@ -24,12 +24,10 @@ final class LocalPrometheus implements AutoCloseable {
 
     private final LoopbackProcess process;
     private final Path dir;
-    private final URI base;
 
-    private LocalPrometheus(LoopbackProcess process, Path dir, URI base) {
+    private LocalPrometheus(LoopbackProcess process, Path dir) {
         this.process = process;
         this.dir = dir;
-        this.base = base;
     }
 
     /** Scrapes one target ({@code host:port}, path {@code /stats/prometheus}) listed in the config itself. */
@@ -69,7 +67,7 @@ final class LocalPrometheus implements AutoCloseable {
         LoopbackProcess process = LoopbackProcess.start("prometheus", port -> List.of(binary.get().toString(),
                 "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port),
                 dir.resolve("prometheus.log"), LoopbackProcess.PROMETHEUS_READY);
-        return new LocalPrometheus(process, dir, URI.create("http://127.0.0.1:" + process.url().getPort()));
+        return new LocalPrometheus(process, dir);
     }
 
     /** Skips the test (visible reason), or fails it when the environment requires Prometheus. */
@@ -81,8 +79,9 @@ final class LocalPrometheus implements AutoCloseable {
         Assumptions.abort(reason);
     }
 
+    /** {@code http://127.0.0.1:PORT}, without the trailing slash of {@link LoopbackProcess#url()}. */
     URI base() {
-        return base;
+        return URI.create("http://127.0.0.1:" + process.url().getPort());
     }
 
     private static Optional<Path> findBinary() {
