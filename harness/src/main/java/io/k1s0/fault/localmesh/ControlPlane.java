@@ -102,9 +102,12 @@ final class ControlPlane implements AutoCloseable {
         this.events = new EventRecorder(client);
     }
 
-    /** Starts informers through a client of its own to {@code api}'s server; {@link #close()} closes that client. */
-    static ControlPlane start(KubernetesClient api) {
-        ControlPlane cp = new ControlPlane(UntypedClient.to(api));
+    /**
+     * Starts informers through {@code untyped} (made by {@link UntypedClient#to}); the control plane owns that client
+     * from here, and {@link #close()} closes it, also when the start fails.
+     */
+    static ControlPlane start(KubernetesClient untyped) {
+        ControlPlane cp = new ControlPlane(untyped);
         try {
             cp.startInformers();
         } catch (RuntimeException e) {

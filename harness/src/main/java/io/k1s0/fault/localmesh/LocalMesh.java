@@ -229,16 +229,23 @@ public final class LocalMesh implements AutoCloseable {
         public LocalMesh start() {
             validate();
             long t0 = System.nanoTime();
-            // The API (mostly class loading on a cold JVM) starts on its own thread while the listeners start here.
-            CompletableFuture<EmbeddedApiServer> apiStarting = CompletableFuture.supplyAsync(EmbeddedApiServer::start,
+            // The API server and its client start on a thread of their own while the listeners start here (on a cold JVM
+            // both are mostly class loading). Then three things overlap: the CRDs are created, the workloads' Pods and
+            // Services are registered (built-in kinds need no CRD), and, once the CRDs exist, the control plane starts
+            // its informers, which list what was registered by then and watch the rest.
+            CompletableFuture<EmbeddedApiServer> apiStarting = CompletableFuture.supplyAsync(EmbeddedApiServer::startWithoutCrds,
                     r -> daemon(r, "local-mesh-api-start").start());
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             EmbeddedApiServer api = null;
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
+            CompletableFuture<KubernetesClient> untyped = apiStarting.thenApplyAsync(a -> UntypedClient.to(a.client()),
+                    r -> daemon(r, "local-mesh-client-start").start());
             try {
-                // The control plane only needs the API; the sidecars ask it for config at their first request.
-                CompletableFuture<ControlPlane> cpStarting = apiStarting.thenApplyAsync(a -> ControlPlane.start(a.client()),
+                CompletableFuture<EmbeddedApiServer> crdsRegistered = apiStarting.thenApplyAsync(EmbeddedApiServer::registerCrds,
+                        r -> daemon(r, "local-mesh-crds").start());
+                // The sidecars ask the control plane for config at their first request, not before.
+                CompletableFuture<ControlPlane> cpStarting = crdsRegistered.thenCombineAsync(untyped, (a, client) -> ControlPlane.start(client),
                         r -> daemon(r, "local-mesh-control-plane-start").start());
                 Supplier<MeshConfig> config = () -> cpStarting.join().current();
                 Path sd;
@@ -250,16 +257,26 @@ public final class LocalMesh implements AutoCloseable {
                     sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                     FileSdTargets.write(sd, metricsEndpoints(started));
                     List<Registration> resources = resources(started);
-                    api = join(apiStarting, "embedded Kubernetes API");
+                    register(join(untyped, "embedded Kubernetes API"), resources);
                     long t2 = System.nanoTime();
-                    register(join(cpStarting, "control plane").client(), resources);
-                    LOG.debug("start phases: listeners {} ms, API {} ms more, control plane and workloads registered {} ms",
+                    cp = join(cpStarting, "control plane");
+                    api = join(crdsRegistered, "embedded Kubernetes API");
+                    LOG.debug("start phases: listeners {} ms, API and workloads registered {} ms more, control plane {} ms more",
                             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 } finally {
                     if (api == null) {
                         api = apiStarting.exceptionally(e -> null).join();
                     }
-                    cp = cpStarting.exceptionally(e -> null).join();
+                    if (cp == null) {
+                        cp = cpStarting.exceptionally(e -> null).join();
+                    }
+                    if (cp == null) {
+                        // The control plane owns the client once it starts (and closes it if its start fails); before, it is ours.
+                        KubernetesClient client = untyped.exceptionally(e -> null).join();
+                        if (client != null && crdsRegistered.isCompletedExceptionally()) {
+                            client.close();
+                        }
+                    }
                 }
                 long t3 = System.nanoTime();
                 awaitEndpoints(cp);

@@ -46,6 +46,24 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void startedWithoutCrdsItServesBuiltInKindsAtOnceAndTheIstioKindsOnceTheCrdsAreRegistered() {
+        // The local mesh registers its Pods and Services while the CRDs are still being created.
+        try (EmbeddedApiServer early = EmbeddedApiServer.startWithoutCrds()) {
+            early.client().pods().inNamespace("early").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName("order-server-0").withNamespace("early").endMetadata().build()).create();
+            assertThat(early.client().pods().inNamespace("early").withName("order-server-0").get())
+                    .as("a Pod written before any CRD exists").isNotNull();
+            assertThat(early.client().apiextensions().v1().customResourceDefinitions().list().getItems())
+                    .as("CRDs before registerCrds()").isEmpty();
+
+            assertThat(early.registerCrds()).as("registerCrds() returns the same API").isSameAs(early);
+            assertThat(early.client().apiextensions().v1().customResourceDefinitions().list().getItems())
+                    .extracting(c -> c.getSpec().getNames().getKind()).as("kinds after registerCrds()")
+                    .containsExactlyInAnyOrder("VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "PeerAuthentication", "Canary");
+        }
+    }
+
+    @Test
     void everyServedVersionOfEveryKindAcceptsCreateAndList() {
         for (IstioCrds.Kind kind : IstioCrds.ALL) {
             for (String version : kind.versions()) {
