@@ -24,14 +24,20 @@ final class HostNames {
         if (h.endsWith(CLUSTER_SUFFIX)) {
             return h;
         }
-        String[] parts = h.split("\\.");
-        if (parts.length == 1) {
+        // Labels counted in place: every request's host passes here (twice), so no split and no substrings.
+        int dots = 0;
+        for (int i = 0; i < h.length(); i++) {
+            if (h.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        if (dots == 0) {
             return h + "." + namespace + CLUSTER_SUFFIX;
         }
-        if (parts.length == 2) {
+        if (dots == 1) {
             return h + CLUSTER_SUFFIX;
         }
-        if (parts.length == 3 && parts[2].equals("svc")) {
+        if (dots == 2 && h.endsWith(".svc")) {
             return h + ".cluster.local";
         }
         return h;

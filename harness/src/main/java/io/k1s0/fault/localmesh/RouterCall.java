@@ -108,7 +108,7 @@ final class RouterCall {
             finishLocal(503, "no healthy upstream", ResponseFlags.NO_HEALTHY_UPSTREAM, MultiMap.caseInsensitiveMultiMap());
             return;
         }
-        triedHosts.add(UpstreamCluster.hostKey(host));
+        triedHosts.add(host.hostKey());
         Attempt a = new Attempt(host, attempt, isRetry);
         current = a;
         switch (cluster.admit(host, a)) {

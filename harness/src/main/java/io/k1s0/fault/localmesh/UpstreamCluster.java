@@ -45,10 +45,6 @@ final class UpstreamCluster {
         stats.setGauge(name, "outlier_detection_ejections_active", 0);
     }
 
-    static String hostKey(Endpoint e) {
-        return e.address() + ":" + e.port();
-    }
-
     String name() {
         return name;
     }
@@ -61,7 +57,7 @@ final class UpstreamCluster {
         endpoints = List.copyOf(newEndpoints);
         policy = newPolicy;
         pool.limits(newPolicy.pool());
-        outlier.update(newPolicy.outlier(), endpoints.stream().map(UpstreamCluster::hostKey).collect(Collectors.toList()), clock.getAsLong());
+        outlier.update(newPolicy.outlier(), endpoints.stream().map(Endpoint::hostKey).collect(Collectors.toList()), clock.getAsLong());
     }
 
     /**
@@ -76,7 +72,7 @@ final class UpstreamCluster {
         }
         List<Endpoint> healthy = new ArrayList<>();
         for (Endpoint e : endpoints) {
-            if (!outlier.isEjected(hostKey(e))) {
+            if (!outlier.isEjected(e.hostKey())) {
                 healthy.add(e);
             }
         }
@@ -86,7 +82,7 @@ final class UpstreamCluster {
             return null;
         }
         if (!avoid.isEmpty()) {
-            List<Endpoint> fresh = candidates.stream().filter(e -> !avoid.contains(hostKey(e))).collect(Collectors.toList());
+            List<Endpoint> fresh = candidates.stream().filter(e -> !avoid.contains(e.hostKey())).collect(Collectors.toList());
             if (!fresh.isEmpty()) {
                 candidates = fresh;
             }
@@ -110,7 +106,7 @@ final class UpstreamCluster {
     }
 
     private int activeOn(Endpoint e) {
-        return activePerHost.getOrDefault(hostKey(e), 0);
+        return activePerHost.getOrDefault(e.hostKey(), 0);
     }
 
     synchronized ConnectionPool.Admission admit(Endpoint host, ConnectionPool.Waiter waiter) {
@@ -118,7 +114,7 @@ final class UpstreamCluster {
         if (admission == ConnectionPool.Admission.OVERFLOW) {
             stats.increment(name, "upstream_rq_pending_overflow", 1);
         } else {
-            activePerHost.merge(hostKey(host), 1, Integer::sum);
+            activePerHost.merge(host.hostKey(), 1, Integer::sum);
         }
         return admission;
     }
@@ -127,7 +123,7 @@ final class UpstreamCluster {
     void release(Endpoint host) {
         ConnectionPool.Waiter next;
         synchronized (this) {
-            activePerHost.merge(hostKey(host), -1, Integer::sum);
+            activePerHost.merge(host.hostKey(), -1, Integer::sum);
             next = pool.release();
         }
         if (next != null) {
@@ -139,7 +135,7 @@ final class UpstreamCluster {
     synchronized boolean cancelQueued(Endpoint host, ConnectionPool.Waiter waiter) {
         boolean wasQueued = pool.cancel(waiter);
         if (wasQueued) {
-            activePerHost.merge(hostKey(host), -1, Integer::sum);
+            activePerHost.merge(host.hostKey(), -1, Integer::sum);
         }
         return wasQueued;
     }
@@ -157,7 +153,7 @@ final class UpstreamCluster {
     }
 
     synchronized void recordOutcome(Endpoint host, int status) {
-        outlier.record(hostKey(host), status, clock.getAsLong());
+        outlier.record(host.hostKey(), status, clock.getAsLong());
     }
 
     synchronized int ejectedHosts() {
@@ -167,6 +163,6 @@ final class UpstreamCluster {
 
     synchronized boolean isEjected(Endpoint host) {
         outlier.advance(clock.getAsLong());
-        return outlier.isEjected(hostKey(host));
+        return outlier.isEjected(host.hostKey());
     }
 }
