@@ -2,7 +2,6 @@ package io.k1s0.fault.localmesh;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -338,7 +337,8 @@ final class UpstreamConnections {
             for (Map.Entry<String, String> h : response.headers()) {
                 headers.add(h.getKey(), h.getValue());
             }
-            Buffer body = Buffer.buffer(ByteBufUtil.getBytes(response.content()));   // the aggregated content is released after this
+            // One copy onto the heap (the aggregated content is released after this); Vert.x wraps it as it is.
+            Buffer body = Buffer.buffer(Unpooled.copiedBuffer(response.content()));
             boolean reusable = !closeAfter && !call.done && HttpUtil.isKeepAlive(response);
             call.succeed(new Response(response.status().code(), headers, body));
             if (reusable) {
