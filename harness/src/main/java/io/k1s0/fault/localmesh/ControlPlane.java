@@ -103,8 +103,9 @@ final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts informers through {@code untyped} (made by {@link UntypedClient#to}); the control plane owns that client
-     * from here, and {@link #close()} closes it, also when the start fails.
+     * Starts informers through {@code untyped} (made by {@link UntypedClient#to}, never the API's own client): the control
+     * plane closes it in {@link #close()}, and at once when its start fails. The local mesh registers its workloads through
+     * the same client meanwhile.
      */
     static ControlPlane start(KubernetesClient untyped) {
         ControlPlane cp = new ControlPlane(untyped);
@@ -116,11 +117,6 @@ final class ControlPlane implements AutoCloseable {
         }
         cp.requestRebuild();
         return cp;
-    }
-
-    /** The client the control plane watches through; the local mesh registers its workloads through it too. */
-    KubernetesClient client() {
-        return client;
     }
 
     MeshConfig current() {

@@ -9,6 +9,9 @@ import java.util.Map;
 record Endpoint(String podName, String namespace, String workload, Map<String, String> labels, String address, int port, String hostKey) {
     Endpoint {
         labels = Map.copyOf(labels);
+        if (!hostKey.equals(address + ":" + port)) {
+            throw new IllegalArgumentException("hostKey must be address:port (" + address + ":" + port + "), got " + hostKey);
+        }
     }
 
     /**

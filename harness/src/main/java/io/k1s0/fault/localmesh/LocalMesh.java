@@ -257,7 +257,20 @@ public final class LocalMesh implements AutoCloseable {
                     sd = fileSdPath != null ? fileSdPath : Files.createTempFile("local-mesh-file-sd", ".json");
                     FileSdTargets.write(sd, metricsEndpoints(started));
                     List<Registration> resources = resources(started);
-                    register(join(untyped, "embedded Kubernetes API"), resources);
+                    try {
+                        register(join(untyped, "embedded Kubernetes API"), resources);
+                    } catch (RuntimeException registering) {
+                        // A control plane whose start failed has closed the client the registration shares: its error is the cause.
+                        if (cpStarting.handle((c, failure) -> failure != null).join()) {
+                            try {
+                                join(cpStarting, "control plane");
+                            } catch (RuntimeException cpFailed) {
+                                cpFailed.addSuppressed(registering);
+                                throw cpFailed;
+                            }
+                        }
+                        throw registering;
+                    }
                     long t2 = System.nanoTime();
                     cp = join(cpStarting, "control plane");
                     api = join(crdsRegistered, "embedded Kubernetes API");

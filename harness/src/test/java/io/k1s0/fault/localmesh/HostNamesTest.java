@@ -12,7 +12,7 @@ class HostNamesTest {
             "auth-server.k1s0-system,                  auth-server.k1s0-system.svc.cluster.local",
             "auth-server.k1s0-system.svc,              auth-server.k1s0-system.svc.cluster.local",
             "auth-server.k1s0-system.svc.cluster.local, auth-server.k1s0-system.svc.cluster.local",
-            "Order-Server ,                            order-server.k1s0-service.svc.cluster.local",
+            "' Order-Server ',                         order-server.k1s0-service.svc.cluster.local",
             "order-server.k1s0-service.,               order-server.k1s0-service.svc.cluster.local",
             "*.k1s0-system.svc.cluster.local,          *.k1s0-system.svc.cluster.local",
             "api.example.com,                          api.example.com",

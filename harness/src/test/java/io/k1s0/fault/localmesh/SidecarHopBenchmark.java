@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *       nginx's worker.</li>
  * </ul>
  * The latencies are taken in {@value #ROUNDS} rounds, each of the four paths (direct, our hop, the floor proxy, nginx
- * in front; every {@value #ANCHOR_EVERY}th round also the anchor), and the table shows each value's median over the
+ * in front; every {@value #ANCHOR_EVERY}th round from the first also the anchor), and the table shows each value's median over the
  * rounds with the rounds' values: one 5 s run on this shared machine moves by more than the differences the goals ask
  * about. The added-P50 goal is judged on each round's ratio of our added P50 to nginx's, by the 95 % interval of the
  * ratios' median ({@link MedianInterval}): met when the whole interval is at or below the goal, missed when it is
@@ -426,7 +426,7 @@ final class SidecarHopBenchmark {
 
     /**
      * A hop's added P50 in a round over nginx's in front of the same backend. A round where nginx added nothing
-     * measurable counts as infinitely against the hop, so it can only widen the interval, never help the verdict.
+     * measurable counts as infinitely against the hop: it can move the interval up, never help the verdict.
      */
     private static double toNginx(Round r, Latency hop) {
         double nginx = r.front().p50() - r.direct().p50();
