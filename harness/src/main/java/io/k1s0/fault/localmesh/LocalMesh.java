@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -202,6 +204,9 @@ public final class LocalMesh implements AutoCloseable {
         private final List<WorkloadSpec> workloads = new ArrayList<>();
         private Path fileSdPath;
         private OutboundHandlerFactory dataPlane = DataPlane.DEFAULT;
+        private UnaryOperator<EmbeddedApiServer> crdRegistration = EmbeddedApiServer::registerCrds;
+        private UnaryOperator<KubernetesClient> untypedClients = UntypedClient::to;
+        private Function<KubernetesClient, ControlPlane> controlPlanes = ControlPlane::start;
 
         private Builder() {}
 
@@ -226,6 +231,15 @@ public final class LocalMesh implements AutoCloseable {
             return this;
         }
 
+        /** The start's three steps after the API is up, for tests that make one of them fail. */
+        Builder startSteps(UnaryOperator<EmbeddedApiServer> crds, UnaryOperator<KubernetesClient> untyped,
+                Function<KubernetesClient, ControlPlane> controlPlane) {
+            this.crdRegistration = Objects.requireNonNull(crds, "CRD registration");
+            this.untypedClients = Objects.requireNonNull(untyped, "untyped client");
+            this.controlPlanes = Objects.requireNonNull(controlPlane, "control plane start");
+            return this;
+        }
+
         public LocalMesh start() {
             validate();
             long t0 = System.nanoTime();
@@ -239,13 +253,13 @@ public final class LocalMesh implements AutoCloseable {
             EmbeddedApiServer api = null;
             ControlPlane cp = null;
             List<Replica> started = new ArrayList<>();
-            CompletableFuture<KubernetesClient> untyped = apiStarting.thenApplyAsync(a -> UntypedClient.to(a.client()),
+            CompletableFuture<KubernetesClient> untyped = apiStarting.thenApplyAsync(a -> untypedClients.apply(a.client()),
                     r -> daemon(r, "local-mesh-client-start").start());
             try {
-                CompletableFuture<EmbeddedApiServer> crdsRegistered = apiStarting.thenApplyAsync(EmbeddedApiServer::registerCrds,
+                CompletableFuture<EmbeddedApiServer> crdsRegistered = apiStarting.thenApplyAsync(crdRegistration,
                         r -> daemon(r, "local-mesh-crds").start());
                 // The sidecars ask the control plane for config at their first request, not before.
-                CompletableFuture<ControlPlane> cpStarting = crdsRegistered.thenCombineAsync(untyped, (a, client) -> ControlPlane.start(client),
+                CompletableFuture<ControlPlane> cpStarting = crdsRegistered.thenCombineAsync(untyped, (a, client) -> controlPlanes.apply(client),
                         r -> daemon(r, "local-mesh-control-plane-start").start());
                 Supplier<MeshConfig> config = () -> cpStarting.join().current();
                 Path sd;
