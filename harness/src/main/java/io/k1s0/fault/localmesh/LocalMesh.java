@@ -275,13 +275,11 @@ public final class LocalMesh implements AutoCloseable {
                         register(join(untyped, "embedded Kubernetes API"), resources);
                     } catch (RuntimeException registering) {
                         // A control plane whose start failed has closed the client the registration shares: its error is the cause.
-                        if (cpStarting.handle((c, failure) -> failure != null).join()) {
-                            try {
-                                join(cpStarting, "control plane");
-                            } catch (RuntimeException cpFailed) {
-                                cpFailed.addSuppressed(registering);
-                                throw cpFailed;
-                            }
+                        try {
+                            join(cpStarting, "control plane");
+                        } catch (RuntimeException cpFailed) {
+                            cpFailed.addSuppressed(registering);
+                            throw cpFailed;
                         }
                         throw registering;
                     }

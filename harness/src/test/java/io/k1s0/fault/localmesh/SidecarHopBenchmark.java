@@ -159,8 +159,8 @@ final class SidecarHopBenchmark {
         double floorAddedP50 = median(rounds, r -> r.floor().p50() - r.direct().p50());
         List<Round> anchored = rounds.stream().filter(r -> r.anchorRows() != null).toList();
         double anchorAddedP50 = median(anchored, r -> r.anchor("nginx", 1) - r.anchor("direct", 1));
-        // The goal compares each round's two added P50s, measured minutes apart at most; one round's ratio moves a lot
-        // on this machine (0.7-3.1 in this session's A/B runs), so the verdict takes the median's 95 % interval.
+        // The goal compares each round's two added P50s, measured seconds apart; one round's ratio moves a lot on this
+        // machine (0.7-3.1 in this session's A/B runs), so the verdict takes the median's 95 % interval.
         MedianInterval oursToNginx = MedianInterval.of(rounds.stream().map(r -> toNginx(r, r.proxied())).toList(), 0.95);
         MedianInterval floorToNginx = MedianInterval.of(rounds.stream().map(r -> toNginx(r, r.floor())).toList(), 0.95);
         double addedP99 = median(rounds, r -> r.proxied().p99() - r.direct().p99());
