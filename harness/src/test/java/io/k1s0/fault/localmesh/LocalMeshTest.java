@@ -2,6 +2,7 @@ package io.k1s0.fault.localmesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,6 +90,18 @@ class LocalMeshTest {
             assertThat(mesh.proxyFor("order-client", NS).getHost()).isEqualTo("127.0.0.1");
             assertThatThrownBy(() -> mesh.proxyFor("nope", NS)).hasMessageContaining("no workload k1s0-service/nope")
                     .hasMessageContaining("k1s0-service/order-client");
+        }
+    }
+
+    @Test
+    void onLinuxTheEventLoopsRunOnNettysNativeEpollTransport(@TempDir Path dir) {
+        String os = System.getProperty("os.name");
+        String arch = System.getProperty("os.arch");
+        assumeTrue(os.startsWith("Linux") && List.of("amd64", "x86_64", "aarch64").contains(arch),
+                "the harness ships Netty's epoll transport for Linux x86_64 and aarch64 only; this JVM is " + os + " " + arch);
+        try (LocalMesh mesh = twoWorkloads(dir.resolve("sd.json")).start()) {
+            assertThat(mesh.onNativeTransport()).as("the local mesh's Vert.x runs on epoll (is netty-transport-native-epoll for "
+                    + arch + " on the classpath?)").isTrue();
         }
     }
 

@@ -11,7 +11,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -46,23 +52,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * ways and answers whole; unlike it, it does no routing, faults, retries, load balancing, telemetry or Istio headers,
  * has no Vert.x, and pins one upstream connection to each client connection instead of pooling (the load generators
  * keep their connections, so both open one upstream connection per client connection, once).
+ * It runs on the transport the local mesh runs on: Netty's epoll where it loads, else Java's selector.
  * What the sidecar costs above this row is ours; what this row costs above nginx is the JVM's and Netty's.
  */
 final class NettyFloorProxy implements AutoCloseable {
-    private final NioEventLoopGroup loop;
+    private static final boolean EPOLL = Epoll.isAvailable();
+    private final EventLoopGroup loop;
     private final Channel server;
     private final long loopThreadId;
 
-    private NettyFloorProxy(NioEventLoopGroup loop, Channel server, long loopThreadId) {
+    private NettyFloorProxy(EventLoopGroup loop, Channel server, long loopThreadId) {
         this.loop = loop;
         this.server = server;
         this.loopThreadId = loopThreadId;
     }
 
     static NettyFloorProxy start(int backendPort) throws InterruptedException, ExecutionException {
-        NioEventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("netty-floor"));
+        DefaultThreadFactory threads = new DefaultThreadFactory("netty-floor");
+        EventLoopGroup loop = EPOLL ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+        Class<? extends ServerSocketChannel> serverChannel = EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         try {
-            Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+            Channel server = new ServerBootstrap().group(loop).channel(serverChannel)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -154,7 +164,7 @@ final class NettyFloorProxy implements AutoCloseable {
         }
 
         private ChannelFuture connect(Channel client) {
-            return new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+            return new Bootstrap().group(client.eventLoop()).channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

@@ -107,12 +107,14 @@ final class SidecarHopBenchmark {
         double wrkProxied;
         double wrkFront;
         double wrkFloor;
+        boolean epoll;
         try (LocalMesh mesh = LocalMesh.builder()
                 .workload(WorkloadSpec.of("client", NS))
                 .workload(WorkloadSpec.of("backend", NS).withDefaultEcho("size=1024"))
                 .start();
              NginxFront front = NginxFront.start(mesh.sidecarOf("backend-0", NS).inboundPort());
              NettyFloorProxy floor = NettyFloorProxy.start(mesh.sidecarOf("backend-0", NS).inboundPort())) {
+            epoll = mesh.onNativeTransport();
             String directUrl = "http://127.0.0.1:" + mesh.sidecarOf("backend-0", NS).inboundPort() + "/1k";
             String proxy = "127.0.0.1:" + mesh.sidecarOf("client-0", NS).outboundPort();
             String meshUrl = "http://backend." + NS + ":80/1k";
@@ -166,8 +168,8 @@ final class SidecarHopBenchmark {
         double addedP99 = median(rounds, r -> r.proxied().p99() - r.direct().p99());
         double anchorRps = median(anchored, r -> r.anchor("nginx", 4));
 
-        System.out.printf(Locale.ROOT, "load average before %s, after %s; %d rps for %d s per target and round, %d rounds; 1 KB responses%n",
-                loadBefore, loadAfter, rate, seconds, ROUNDS);
+        System.out.printf(Locale.ROOT, "load average before %s, after %s; %d rps for %d s per target and round, %d rounds; 1 KB responses; "
+                + "event loops on %s%n", loadBefore, loadAfter, rate, seconds, ROUNDS, epoll ? "Netty's epoll" : "Java's selector (NIO)");
         System.out.println("Latencies are medians over the rounds (the rounds' values in brackets).");
         System.out.println("| measurement | local mesh | Netty floor proxy, same backend | nginx in front of the same backend "
                 + "| nginx anchor (nginx-anchor.sh) | goal | met |");
