@@ -3,8 +3,8 @@ package io.k1s0.fault.localmesh;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,26 +73,32 @@ class Telemetry implements StatsSink {
 
     private static final Map<String, String> STAT_NAMES = new ConcurrentHashMap<>();
 
-    private final Map<Labels, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<Labels, Histogram> durations = new ConcurrentHashMap<>();
-    // stat -> cluster -> value; sorted for a stable exposition
-    private final Map<String, Map<String, LongAdder>> counters = new ConcurrentSkipListMap<>();
-    private final Map<String, Map<String, AtomicLong>> gauges = new ConcurrentSkipListMap<>();
+    /** One label set's request count and durations: one look-up per request records both. */
+    private static final class Series {
+        final LongAdder requests = new LongAdder();
+        final Histogram durations = new Histogram();
+    }
+
+    private final Map<Labels, Series> series = new ConcurrentHashMap<>();
+    // stat -> cluster -> value. Hash maps, as these are counted on every request; render() sorts them for a stable exposition.
+    private final Map<String, Map<String, LongAdder>> counters = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, AtomicLong>> gauges = new ConcurrentHashMap<>();
 
     void recordRequest(Labels labels, double durationMs) {
-        requests.computeIfAbsent(labels, k -> new LongAdder()).increment();
-        durations.computeIfAbsent(labels, k -> new Histogram()).observe(durationMs);
+        Series s = series.computeIfAbsent(labels, k -> new Series());
+        s.requests.increment();
+        s.durations.observe(durationMs);
     }
 
     @Override
     public void increment(String clusterName, String stat, long amount) {
-        counters.computeIfAbsent(statName(stat), k -> new ConcurrentSkipListMap<>())
+        counters.computeIfAbsent(statName(stat), k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(clusterName, k -> new LongAdder()).add(amount);
     }
 
     @Override
     public void setGauge(String clusterName, String stat, long value) {
-        gauges.computeIfAbsent(statName(stat), k -> new ConcurrentSkipListMap<>())
+        gauges.computeIfAbsent(statName(stat), k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(clusterName, k -> new AtomicLong()).set(value);
     }
 
@@ -107,19 +113,18 @@ class Telemetry implements StatsSink {
     /** The Prometheus text exposition (format 0.0.4). */
     String render() {
         StringBuilder out = new StringBuilder(4096);
-        if (!requests.isEmpty()) {
+        if (!series.isEmpty()) {
             out.append("# HELP ").append(REQUESTS_TOTAL).append(" Requests seen by this proxy, by Istio's standard labels.\n");
             out.append("# TYPE ").append(REQUESTS_TOTAL).append(" counter\n");
-            requests.forEach((labels, value) -> {
+            series.forEach((labels, value) -> {
                 out.append(REQUESTS_TOTAL);
                 appendLabels(out, labels, null);
-                out.append(' ').append(value.sum()).append('\n');
+                out.append(' ').append(value.requests.sum()).append('\n');
             });
-        }
-        if (!durations.isEmpty()) {
             out.append("# HELP ").append(REQUEST_DURATION).append(" Request duration in milliseconds, by Istio's standard labels.\n");
             out.append("# TYPE ").append(REQUEST_DURATION).append(" histogram\n");
-            durations.forEach((labels, h) -> {
+            series.forEach((labels, value) -> {
+                Histogram h = value.durations;
                 long cumulative = 0;
                 for (int i = 0; i < DURATION_BUCKETS_MS.length; i++) {
                     cumulative += h.buckets[i].sum();
@@ -139,13 +144,13 @@ class Telemetry implements StatsSink {
                 out.append(' ').append(count).append('\n');
             });
         }
-        counters.forEach((name, byCluster) -> {
+        new TreeMap<>(counters).forEach((name, byCluster) -> {
             out.append("# TYPE ").append(name).append(" counter\n");
-            byCluster.forEach((cluster, v) -> appendClusterSample(out, name, cluster, v.sum()));
+            new TreeMap<>(byCluster).forEach((cluster, v) -> appendClusterSample(out, name, cluster, v.sum()));
         });
-        gauges.forEach((name, byCluster) -> {
+        new TreeMap<>(gauges).forEach((name, byCluster) -> {
             out.append("# TYPE ").append(name).append(" gauge\n");
-            byCluster.forEach((cluster, v) -> appendClusterSample(out, name, cluster, v.get()));
+            new TreeMap<>(byCluster).forEach((cluster, v) -> appendClusterSample(out, name, cluster, v.get()));
         });
         return out.toString();
     }

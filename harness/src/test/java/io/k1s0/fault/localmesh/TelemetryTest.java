@@ -88,6 +88,42 @@ class TelemetryTest {
     }
 
     @Test
+    void eachLabelSetCountsItsOwnRequestsAndDurations() {
+        Telemetry t = new Telemetry();
+        for (int i = 0; i < 3; i++) {
+            t.recordRequest(labels("source", "200"), 2);
+        }
+        t.recordRequest(labels("source", "503"), 700);
+        String text = t.render();
+        assertThat(sample(text, "istio_requests_total{", "200")).as("requests with 200").isEqualTo(3);
+        assertThat(sample(text, "istio_requests_total{", "503")).as("requests with 503").isEqualTo(1);
+        assertThat(sample(text, "istio_request_duration_milliseconds_count{", "200")).as("durations with 200").isEqualTo(3);
+        assertThat(sample(text, "istio_request_duration_milliseconds_sum{", "503")).as("duration sum with 503").isEqualTo(700);
+    }
+
+    private static long sample(String text, String prefix, String code) {
+        return text.lines().filter(l -> l.startsWith(prefix) && l.contains("response_code=\"" + code + "\""))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void clusterStatsAreRenderedSortedByNameThenClusterWhateverTheOrderTheyCameIn() {
+        Telemetry t = new Telemetry();
+        t.increment("outbound|80||b.ns.svc.cluster.local", "upstream_rq_total", 1);
+        t.increment("outbound|80||a.ns.svc.cluster.local", "upstream_rq_total", 1);
+        t.increment("outbound|80||a.ns.svc.cluster.local", "upstream_rq_retry", 1);
+        t.setGauge("outbound|80||b.ns.svc.cluster.local", "outlier_detection_ejections_active", 0);
+        t.setGauge("outbound|80||a.ns.svc.cluster.local", "outlier_detection_ejections_active", 0);
+        List<String> samples = t.render().lines().filter(l -> l.startsWith("envoy_cluster_")).toList();
+        assertThat(samples).as("a stable exposition: counters by name and cluster, then gauges").containsExactly(
+                "envoy_cluster_upstream_rq_retry{cluster_name=\"outbound|80||a.ns.svc.cluster.local\"} 1",
+                "envoy_cluster_upstream_rq_total{cluster_name=\"outbound|80||a.ns.svc.cluster.local\"} 1",
+                "envoy_cluster_upstream_rq_total{cluster_name=\"outbound|80||b.ns.svc.cluster.local\"} 1",
+                "envoy_cluster_outlier_detection_ejections_active{cluster_name=\"outbound|80||a.ns.svc.cluster.local\"} 0",
+                "envoy_cluster_outlier_detection_ejections_active{cluster_name=\"outbound|80||b.ns.svc.cluster.local\"} 0");
+    }
+
+    @Test
     void labelValuesAreEscaped() {
         assertThat(Telemetry.escape("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
     }
