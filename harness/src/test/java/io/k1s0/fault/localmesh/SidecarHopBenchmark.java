@@ -37,12 +37,12 @@ import java.util.regex.Pattern;
  *   <li>CPU time per proxied request during the fixed-rate runs: our outbound event loop, the floor proxy's loop and
  *       nginx's worker.</li>
  * </ul>
- * The latencies are taken in rounds ({@value #DEFAULT_ROUNDS} unless the third argument says), each of the four paths (direct, our hop, the floor proxy, nginx
- * in front; every {@value #ANCHOR_EVERY}th round from the first also the anchor), and the table shows each value's median over the
- * rounds with the rounds' values: one 5 s run on this shared machine moves by more than the differences the goals ask
- * about. The added-P50 goal is judged on each round's ratio of our added P50 to nginx's, by the 95 % interval of the
- * ratios' median ({@link MedianInterval}): met when the whole interval is at or below the goal, missed when it is
- * wholly above, inconclusive otherwise.
+ * The latencies are taken in rounds ({@value #DEFAULT_ROUNDS} unless the third argument says), each of the four paths
+ * (direct, our hop, the floor proxy, nginx in front; every {@value #ANCHOR_EVERY}th round from the first also the anchor),
+ * and the table shows each value's median over the rounds with the rounds' values: one 5 s run on this shared machine
+ * moves by more than the differences the goals ask about. The added-P50 goal is judged on each round's ratio of our
+ * added P50 to nginx's, by the 95 % interval of the ratios' median ({@link MedianInterval}): met when the whole interval
+ * is at or below the goal, missed when it is wholly above, inconclusive otherwise.
  * Run: {@code mvn -q -o -pl harness test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt} then
  * {@code java -XX:+UseSerialGC -cp harness/target/test-classes:harness/target/classes:$(cat harness/cp.txt) io.k1s0.fault.localmesh.SidecarHopBenchmark [rate] [seconds] [rounds]}
  * from the repository root: its JVM must run with the launcher's options ({@link LauncherJvmOptions}), and the cold
@@ -86,6 +86,20 @@ final class SidecarHopBenchmark {
         /** A cell of the anchor's table: row "direct" or "nginx", column 1 = P50, 3 = P99 (ms), 4 = wrk rps. */
         double anchor(String row, int column) {
             return Double.parseDouble(anchorRows.get(row)[column]);
+        }
+
+        /** What {@code hop} (one of this round's proxied paths) added to the direct path's P50, in ms. */
+        double addedP50(Latency hop) {
+            return hop.p50() - direct.p50();
+        }
+
+        /**
+         * {@code hop}'s added P50 over nginx's in front of the same backend. A round where nginx added nothing measurable
+         * counts as infinitely against the hop: it can move the interval up, never help the verdict.
+         */
+        double toNginx(Latency hop) {
+            double nginx = addedP50(front);
+            return nginx > 0 ? addedP50(hop) / nginx : Double.POSITIVE_INFINITY;
         }
     }
 
@@ -161,15 +175,15 @@ final class SidecarHopBenchmark {
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
-        double addedP50 = median(rounds, r -> r.proxied().p50() - r.direct().p50());
-        double frontAddedP50 = median(rounds, r -> r.front().p50() - r.direct().p50());
-        double floorAddedP50 = median(rounds, r -> r.floor().p50() - r.direct().p50());
+        double addedP50 = median(rounds, r -> r.addedP50(r.proxied()));
+        double frontAddedP50 = median(rounds, r -> r.addedP50(r.front()));
+        double floorAddedP50 = median(rounds, r -> r.addedP50(r.floor()));
         List<Round> anchored = rounds.stream().filter(r -> r.anchorRows() != null).toList();
         double anchorAddedP50 = median(anchored, r -> r.anchor("nginx", 1) - r.anchor("direct", 1));
         // The goal compares each round's two added P50s, measured seconds apart; one round's ratio moves a lot on this
         // machine (0.7-3.1 in this session's A/B runs), so the verdict takes the median's 95 % interval.
-        MedianInterval oursToNginx = MedianInterval.of(rounds.stream().map(r -> toNginx(r, r.proxied())).toList(), 0.95);
-        MedianInterval floorToNginx = MedianInterval.of(rounds.stream().map(r -> toNginx(r, r.floor())).toList(), 0.95);
+        MedianInterval oursToNginx = MedianInterval.of(rounds.stream().map(r -> r.toNginx(r.proxied())).toList(), 0.95);
+        MedianInterval floorToNginx = MedianInterval.of(rounds.stream().map(r -> r.toNginx(r.floor())).toList(), 0.95);
         double addedP99 = median(rounds, r -> r.proxied().p99() - r.direct().p99());
         double anchorRps = median(anchored, r -> r.anchor("nginx", 4));
 
@@ -186,12 +200,12 @@ final class SidecarHopBenchmark {
                 fmt(median(rounds, r -> r.floor().p50())) + " / " + fmt(median(rounds, r -> r.floor().p99())),
                 fmt(median(rounds, r -> r.front().p50())) + " / " + fmt(median(rounds, r -> r.front().p99())),
                 fmt(median(anchored, r -> r.anchor("nginx", 1))) + " / " + fmt(median(anchored, r -> r.anchor("nginx", 3))), "", "");
-        row("added P50 (ms), median of the rounds " + each(rounds, r -> r.proxied().p50() - r.direct().p50()), fmt(addedP50),
-                fmt(floorAddedP50) + " " + each(rounds, r -> r.floor().p50() - r.direct().p50()),
-                fmt(frontAddedP50) + " " + each(rounds, r -> r.front().p50() - r.direct().p50()),
+        row("added P50 (ms), median of the rounds " + each(rounds, r -> r.addedP50(r.proxied())), fmt(addedP50),
+                fmt(floorAddedP50) + " " + each(rounds, r -> r.addedP50(r.floor())),
+                fmt(frontAddedP50) + " " + each(rounds, r -> r.addedP50(r.front())),
                 fmt(anchorAddedP50) + " " + each(anchored, r -> r.anchor("nginx", 1) - r.anchor("direct", 1)), "", "");
         row("added P50 against nginx's in front of the same backend, each round's ratio: median [" + percent(oursToNginx.confidence())
-                        + " interval] " + each(rounds, r -> toNginx(r, r.proxied())),
+                        + " interval] " + each(rounds, r -> r.toNginx(r.proxied())),
                 ratio(oursToNginx), ratio(floorToNginx), String.format(Locale.ROOT, "ratio of the medians above: ours %.2f ×, the floor %.2f ×",
                         addedP50 / frontAddedP50, floorAddedP50 / frontAddedP50), "against the anchor, medians: "
                         + String.format(Locale.ROOT, "%.2f ×", addedP50 / anchorAddedP50) + " (" + met(addedP50 <= P50_GOAL * anchorAddedP50) + ")",
@@ -429,15 +443,6 @@ final class SidecarHopBenchmark {
 
     private static String fmt(double ms) {
         return String.format(Locale.ROOT, "%.2f", ms);
-    }
-
-    /**
-     * A hop's added P50 in a round over nginx's in front of the same backend. A round where nginx added nothing
-     * measurable counts as infinitely against the hop: it can move the interval up, never help the verdict.
-     */
-    private static double toNginx(Round r, Latency hop) {
-        double nginx = r.front().p50() - r.direct().p50();
-        return nginx > 0 ? (hop.p50() - r.direct().p50()) / nginx : Double.POSITIVE_INFINITY;
     }
 
     private static String ratio(MedianInterval m) {
